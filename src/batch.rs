@@ -1,0 +1,316 @@
+//! The batch driver: inputs in, files out, one report per input.
+//!
+//! This is the one place that knows both the front end and the back ends, and the only library code that
+//! touches the file system. It walks folders, converts files in parallel, writes every output atomically
+//! (temporary file, then rename) under the output folder only, never over an input, and keeps going when a
+//! file fails. It never prints: the CLI reports what it returns, in input order.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::emit::{self, Rendered, WriteOptions, Writer};
+use crate::parse::{self, ParseError};
+use crate::select::View;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// What to make of every input.
+#[derive(Clone)]
+pub struct Plan {
+    pub formats: Vec<&'static dyn Writer>,
+    pub views: Vec<View>,
+    pub out_dir: PathBuf,
+    pub options: WriteOptions,
+}
+
+/// One transcript to convert, and where its outputs go relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Folder under the output folder that mirrors the input's place under the folder it was found in.
+    pub rel_dir: PathBuf,
+}
+
+/// Why one input produced nothing (or not everything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl Failure {
+    fn whole_file(message: impl Into<String>) -> Self {
+        Failure { line: 0, column: 0, message: message.into() }
+    }
+}
+
+impl From<&ParseError> for Failure {
+    fn from(e: &ParseError) -> Self {
+        Failure { line: e.line(), column: e.column(), message: e.to_string() }
+    }
+}
+
+/// What happened to one input.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub input: PathBuf,
+    /// Files written, in the order they were made.
+    pub outputs: Vec<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<Failure>,
+    /// The decoded source, for showing diagnostics with their line.
+    pub source: Option<String>,
+}
+
+impl FileReport {
+    fn new(input: &Path) -> Self {
+        FileReport { input: input.to_path_buf(), outputs: Vec::new(), diagnostics: Vec::new(), failures: Vec::new(), source: None }
+    }
+
+    pub fn failed(&self) -> bool {
+        !self.failures.is_empty() || self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+}
+
+/// Expand the command line's inputs: files as given, folders walked (sorted) for `*.md`. Paths that do
+/// not exist are returned as failed reports so the rest still run.
+pub fn collect_inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<FileReport>) {
+    let mut inputs = Vec::new();
+    let mut missing = Vec::new();
+    for arg in args {
+        match fs::metadata(arg) {
+            Ok(meta) if meta.is_dir() => {
+                if let Err(err) = walk(arg, Path::new(""), &mut inputs) {
+                    let mut report = FileReport::new(arg);
+                    report.failures.push(Failure::whole_file(format!("cannot read folder: {err}")));
+                    missing.push(report);
+                }
+            }
+            Ok(_) => inputs.push(Input { path: arg.clone(), rel_dir: PathBuf::new() }),
+            Err(err) => {
+                let mut report = FileReport::new(arg);
+                report.failures.push(Failure::whole_file(format!("cannot read input: {err}; check the path")));
+                missing.push(report);
+            }
+        }
+    }
+    (inputs, missing)
+}
+
+fn walk(dir: &Path, rel: &Path, out: &mut Vec<Input>) -> io::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&path, &rel.join(&name), out)?;
+        } else if path.extension().is_some_and(|e| e == "md" || e == "markdown") {
+            out.push(Input { path, rel_dir: rel.to_path_buf() });
+        }
+    }
+    Ok(())
+}
+
+/// The file name for one view of one input in one format: `<stem>.<ext>` (bilingual, or a format that is
+/// the same in every language), `<stem>.zh.<ext>`, `<stem>.en.<ext>`.
+pub fn output_name(stem: &str, writer: &dyn Writer, view: View) -> String {
+    match view {
+        View::Bi => format!("{stem}.{}", writer.extension()),
+        _ if !writer.per_view() => format!("{stem}.{}", writer.extension()),
+        other => format!("{stem}.{other}.{}", writer.extension()),
+    }
+}
+
+/// The (writer, view) pairs to make for each input: a format that is the same in every language once.
+fn targets(plan: &Plan) -> Vec<(&'static dyn Writer, View)> {
+    let mut out = Vec::new();
+    for &writer in &plan.formats {
+        if writer.per_view() {
+            out.extend(plan.views.iter().map(|&v| (writer, v)));
+        } else {
+            out.push((writer, View::Bi));
+        }
+    }
+    out
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "untitled".into())
+}
+
+/// Convert every input; reports come back in input order. `jobs` caps the worker threads.
+pub fn convert_all(inputs: &[Input], plan: &Plan, jobs: Option<usize>) -> Vec<FileReport> {
+    let claims = claim_outputs(inputs, plan);
+    let work = || inputs.par_iter().zip(claims.par_iter()).map(|(input, claim)| convert_one(input, claim, plan)).collect();
+    match jobs {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+        None => work(),
+    }
+}
+
+/// The outputs each input may write, decided before any work starts: an output that another input already
+/// claims, or that is an input itself, is refused for the later input.
+fn claim_outputs(inputs: &[Input], plan: &Plan) -> Vec<Result<Vec<(PathBuf, &'static dyn Writer, View)>, Failure>> {
+    let input_paths: HashSet<PathBuf> = inputs.iter().filter_map(|i| fs::canonicalize(&i.path).ok()).collect();
+    let mut owners: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let targets = targets(plan);
+    inputs
+        .iter()
+        .map(|input| {
+            let dir = plan.out_dir.join(safe_rel(&input.rel_dir));
+            let stem = stem_of(&input.path);
+            let mut claimed = Vec::new();
+            for &(writer, view) in &targets {
+                let path = dir.join(output_name(&stem, writer, view));
+                if let Some(owner) = owners.get(&path) {
+                    return Err(Failure::whole_file(format!(
+                        "output {} is also the output of {}; convert one of them separately",
+                        path.display(),
+                        owner.display()
+                    )));
+                }
+                if fs::canonicalize(&path).is_ok_and(|p| input_paths.contains(&p)) {
+                    return Err(Failure::whole_file(format!(
+                        "output {} would overwrite an input; choose another --out folder",
+                        path.display()
+                    )));
+                }
+                claimed.push((path, writer, view));
+            }
+            for (path, _, _) in &claimed {
+                owners.insert(path.clone(), input.path.clone());
+            }
+            Ok(claimed)
+        })
+        .collect()
+}
+
+/// Keep only normal components, so nothing is ever written outside the output folder.
+fn safe_rel(rel: &Path) -> PathBuf {
+    rel.components().filter_map(|c| matches!(c, Component::Normal(_)).then(|| c.as_os_str())).collect()
+}
+
+type Claim = Result<Vec<(PathBuf, &'static dyn Writer, View)>, Failure>;
+
+fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
+    let mut report = FileReport::new(&input.path);
+    let targets = match claim {
+        Ok(t) => t,
+        Err(failure) => {
+            report.failures.push(failure.clone());
+            return report;
+        }
+    };
+    let bytes = match fs::read(&input.path) {
+        Ok(b) => b,
+        Err(err) => {
+            report.failures.push(Failure::whole_file(format!("cannot read file: {err}")));
+            return report;
+        }
+    };
+    let name = input.path.to_string_lossy();
+    let parsed = match parse::parse(&bytes, &name) {
+        Ok(p) => p,
+        Err(err) => {
+            report.failures.push(Failure::from(&err));
+            report.source = String::from_utf8(bytes).ok();
+            return report;
+        }
+    };
+    report.diagnostics = parsed.diagnostics;
+    for (path, writer, view) in targets {
+        match emit::render(*writer, &parsed.doc, *view, &plan.options) {
+            Ok(Rendered::Bytes(bytes)) => match write_atomic(path, &bytes) {
+                Ok(()) => report.outputs.push(path.clone()),
+                Err(err) => report.failures.push(Failure::whole_file(format!("cannot write {}: {err}", path.display()))),
+            },
+            Ok(Rendered::Nothing(note)) => {
+                // A stale output from an earlier run would now be wrong: remove it.
+                let _ = fs::remove_file(path);
+                report.diagnostics.push(note);
+            }
+            Err(err) => report.failures.push(Failure::whole_file(err.to_string())),
+        }
+    }
+    report.source = Some(parsed.text);
+    report
+}
+
+/// Write `bytes` to `path` so that `path` is either untouched or complete: a temporary file in the same
+/// folder, renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".bitext-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_follow_the_language_convention() {
+        let md = emit::find("md").unwrap();
+        let json = emit::find("json").unwrap();
+        assert_eq!(output_name("talk", md, View::Bi), "talk.md");
+        assert_eq!(output_name("talk", md, View::Zh), "talk.zh.md");
+        assert_eq!(output_name("talk", json, View::En), "talk.json");
+    }
+
+    #[test]
+    fn relative_dirs_never_climb_out() {
+        assert_eq!(safe_rel(Path::new("../a/./b")), PathBuf::from("a/b"));
+        assert_eq!(safe_rel(Path::new("/etc")), PathBuf::from("etc"));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/out.md");
+        write_atomic(&path, b"hello").unwrap();
+        write_atomic(&path, b"again").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"again");
+        let names: Vec<_> = fs::read_dir(dir.path().join("sub")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["out.md"]);
+    }
+
+    #[test]
+    fn colliding_outputs_are_refused_for_the_later_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = Plan {
+            formats: vec![emit::find("md").unwrap()],
+            views: vec![View::Bi],
+            out_dir: dir.path().to_path_buf(),
+            options: WriteOptions::default(),
+        };
+        let inputs = [
+            Input { path: PathBuf::from("x/a.md"), rel_dir: PathBuf::new() },
+            Input { path: PathBuf::from("y/a.md"), rel_dir: PathBuf::new() },
+        ];
+        let claims = claim_outputs(&inputs, &plan);
+        assert!(claims[0].is_ok());
+        assert!(claims[1].as_ref().unwrap_err().message.contains("also the output of x/a.md"));
+    }
+}

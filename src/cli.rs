@@ -1,0 +1,253 @@
+//! The command line: clap definitions, the step from flags to per-stage options, and the reporting of
+//! what the library returned. This is the only module that prints.
+
+use crate::batch::{self, FileReport, Plan};
+use crate::diag::{Diagnostic, Severity};
+use crate::emit::{self, Rendered, WriteOptions, Writer};
+use crate::parse;
+use crate::select::View;
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use clap::{Args, Parser, Subcommand};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+/// Exit codes, as ripgrep uses them.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_SOME_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bitext",
+    version,
+    about = "Convert bilingual Chinese/English transcripts into markdown, text and more",
+    long_about = "bitext reads transcripts written as markdown with YAML front matter, where each Chinese \
+paragraph is followed by its English original in a <details> block, and writes them out as bilingual or \
+single-language documents.",
+    after_help = "Examples:\n  bitext convert talks/ -o out                 every talk in every language as markdown\n  \
+bitext convert talk.md -t md,txt -l en -o out English-only markdown and text\n  \
+bitext convert - -t md -l zh < talk.md        Chinese-only markdown on standard output\n  \
+bitext check talks/                           report problems with file and line"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert transcripts (files, folders walked for *.md, or - for standard input)
+    #[command(after_help = "Outputs mirror the input folders under --out: <stem>.<ext> for bilingual, \
+<stem>.zh.<ext> and <stem>.en.<ext> for one language, <stem>.json for the IR.\n\nExamples:\n  \
+bitext convert corpus/ -o out\n  bitext convert a.md b.md -t md,txt,json -l zh,en -o out -j 4\n  \
+cat a.md | bitext convert - -t txt -l en")]
+    Convert(ConvertArgs),
+    /// Report problems in transcripts without writing anything; exits 1 if any input has an error
+    #[command(after_help = "Example:\n  bitext check corpus/ --quiet")]
+    Check(CheckArgs),
+    /// List the output formats
+    Formats,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Transcript files, folders (walked for *.md), or - for standard input (output then goes to standard output)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder
+    #[arg(short, long, value_name = "DIR", default_value = "bitext-out")]
+    pub out: PathBuf,
+    /// Output formats, comma-separated (see `bitext formats`)
+    #[arg(short = 't', long = "to", value_name = "FORMATS", value_delimiter = ',', default_value = "md")]
+    pub formats: Vec<String>,
+    /// Languages: bi (both), zh, en; comma-separated
+    #[arg(short, long, value_name = "LANGS", value_delimiter = ',', default_value = "bi,zh,en")]
+    pub lang: Vec<View>,
+    /// Worker threads (default: one per core)
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Transcript files or folders (walked for *.md)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Print errors and the summary only, no warnings
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Run a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match cli.command {
+        Command::Convert(args) => convert(args),
+        Command::Check(args) => check(args),
+        Command::Formats => formats(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => EXIT_OK,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn formats() -> anyhow::Result<i32> {
+    let mut out = io::stdout().lock();
+    for w in emit::writers() {
+        writeln!(out, "{:<6} .{:<5} {}", w.name(), w.extension(), w.description())?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn writers_for(names: &[String]) -> anyhow::Result<Vec<&'static dyn Writer>> {
+    let mut out: Vec<&'static dyn Writer> = Vec::new();
+    for name in names {
+        let name = name.trim();
+        let writer = emit::find(name).ok_or_else(|| {
+            let known: Vec<_> = emit::writers().iter().map(|w| w.name()).collect();
+            anyhow::anyhow!("unknown format `{name}`; choose from {}", known.join(", "))
+        })?;
+        if !out.iter().any(|w| w.name() == writer.name()) {
+            out.push(writer);
+        }
+    }
+    Ok(out)
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
+    let formats = writers_for(&args.formats)?;
+    let mut views = args.lang.clone();
+    views.sort();
+    views.dedup();
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        return convert_stdin(&args, &formats, &views);
+    }
+    let plan = Plan { formats, views, out_dir: args.out.clone(), options: WriteOptions::default() };
+    let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
+    if inputs.is_empty() && reports.is_empty() {
+        anyhow::bail!("no *.md files found in the given folders");
+    }
+    let converted = batch::convert_all(&inputs, &plan, args.jobs);
+    reports.extend(converted);
+    Ok(finish(&reports, &args.report, "converted"))
+}
+
+fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[View]) -> anyhow::Result<i32> {
+    if args.inputs.len() != 1 || formats.len() != 1 || views.len() != 1 {
+        anyhow::bail!("with - as input, give exactly one input, one --to format and one --lang");
+    }
+    let mut bytes = Vec::new();
+    io::stdin().lock().read_to_end(&mut bytes)?;
+    let name = "<stdin>";
+    let parsed = match parse::parse(&bytes, name) {
+        Ok(p) => p,
+        Err(err) => {
+            let source = String::from_utf8(bytes).ok();
+            let diag = Diagnostic::error(err.line(), err.to_string()).at_column(err.column());
+            print_diagnostic(name, source.as_deref(), &diag);
+            return Ok(EXIT_SOME_FAILED);
+        }
+    };
+    if !args.report.quiet {
+        for d in &parsed.diagnostics {
+            print_diagnostic(name, Some(&parsed.text), d);
+        }
+    }
+    match emit::render(formats[0], &parsed.doc, views[0], &WriteOptions::default())? {
+        Rendered::Bytes(out) => {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&out)?;
+            stdout.flush()?;
+            Ok(EXIT_OK)
+        }
+        Rendered::Nothing(note) => {
+            print_diagnostic(name, None, &note);
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<i32> {
+    let plan = Plan { formats: Vec::new(), views: Vec::new(), out_dir: PathBuf::new(), options: WriteOptions::default() };
+    let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
+    if inputs.is_empty() && reports.is_empty() {
+        anyhow::bail!("no *.md files found in the given folders");
+    }
+    reports.extend(batch::convert_all(&inputs, &plan, None));
+    Ok(finish(&reports, &args.report, "checked"))
+}
+
+/// Print every report in input order, then the one-line summary; return the exit code.
+fn finish(reports: &[FileReport], args: &ReportArgs, verb: &str) -> i32 {
+    let mut failed = 0;
+    let mut warnings = 0;
+    let mut outputs = 0;
+    for report in reports {
+        let name = report.input.display().to_string();
+        for failure in &report.failures {
+            let diag = Diagnostic::error(failure.line, &failure.message).at_column(failure.column);
+            print_diagnostic(&name, report.source.as_deref(), &diag);
+        }
+        for d in &report.diagnostics {
+            if d.severity == Severity::Error || !args.quiet {
+                print_diagnostic(&name, report.source.as_deref(), d);
+            }
+        }
+        warnings += report.warnings();
+        outputs += report.outputs.len();
+        if report.failed() {
+            failed += 1;
+        }
+    }
+    let ok = reports.len() - failed;
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let made = if verb == "converted" { format!(" ({outputs} outputs)") } else { String::new() };
+    eprintln!("{verb} {ok} {}{made}, {failed} failed, {warnings} warnings", files(ok));
+    if failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// One diagnostic, rustc-style, with its source line when there is one.
+fn print_diagnostic(path: &str, source: Option<&str>, d: &Diagnostic) {
+    let renderer = if io::stderr().is_terminal() { Renderer::styled() } else { Renderer::plain() };
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.split('\n').nth(d.line as usize - 1));
+    let rendered = match line_text {
+        Some(text) => {
+            let shown: String = text.chars().take(160).collect();
+            let start = shown.char_indices().nth(d.column.saturating_sub(1) as usize).map_or(0, |(i, _)| i);
+            let end = if shown.is_empty() { 0 } else { shown.len() };
+            let report = &[level.primary_title(&d.message).element(
+                Snippet::source(shown.as_str())
+                    .line_start(d.line as usize)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(start.min(end)..end)),
+            )];
+            renderer.render(report).to_string()
+        }
+        None => format!("{}: {}: {}", d.severity, path, d.message),
+    };
+    eprintln!("{rendered}");
+}

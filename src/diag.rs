@@ -1,0 +1,106 @@
+//! Diagnostics as data.
+//!
+//! The front end and the back ends report what they noticed as values of these types; only the CLI
+//! prints them. Messages are lowercase, carry no trailing period and say what to do. This module imports
+//! nothing else of the crate.
+
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One thing worth telling the user about one input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// 1-based line in the input, 0 when the message is about the whole file.
+    pub line: u32,
+    /// 1-based column in characters, 0 when unknown.
+    pub column: u32,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(line: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, line, column: 0, message: message.into() }
+    }
+
+    pub fn error(line: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, line, column: 0, message: message.into() }
+    }
+
+    pub fn at_column(mut self, column: u32) -> Self {
+        self.column = column;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Byte offset to (line, column), both 1-based, column counted in characters.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> u32 {
+        (self.starts.partition_point(|&s| s <= offset)) as u32
+    }
+
+    /// 1-based line and character column of a byte offset into `text` (the text this index was built on).
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let line = self.line(offset);
+        let start = self.starts[line as usize - 1];
+        let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line, col as u32)
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_maps_offsets_to_lines_and_char_columns() {
+        let text = "ab\n中文x\n\nz";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line(0), 1);
+        assert_eq!(idx.line(2), 1);
+        assert_eq!(idx.line(3), 2);
+        assert_eq!(idx.line_col(text, text.find('x').unwrap()), (2, 3));
+        assert_eq!(idx.line(text.len() - 1), 4);
+    }
+}

@@ -1,0 +1,344 @@
+//! Markdown: the canonical bilingual form (convention A) and the Chinese-only and English-only exports.
+//!
+//! The bilingual form is what the front end reads back to the same document: `parse(write_bi(doc)) ==
+//! doc` up to source positions. Single-language outputs keep the front matter as written and carry
+//! nothing of the other language.
+
+use super::{EmitError, WriteOptions, Writer};
+use crate::ir::{Block, Document, Inline, Lang, Paragraph, Section, Segment, Speaker};
+use crate::select::View;
+
+/// The `md` writer.
+pub struct Markdown;
+
+impl Writer for Markdown {
+    fn name(&self) -> &'static str {
+        "md"
+    }
+    fn extension(&self) -> &'static str {
+        "md"
+    }
+    fn description(&self) -> &'static str {
+        "markdown: bilingual (canonical <details> form), Chinese-only or English-only"
+    }
+    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+        let mut out = String::with_capacity(8 * 1024);
+        front_matter(doc, &mut out);
+        let mut first = true;
+        for section in &doc.sections {
+            write_section(section, view, first, &mut out);
+            first = false;
+        }
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        Ok(out.into_bytes())
+    }
+}
+
+fn front_matter(doc: &Document, out: &mut String) {
+    if let Some(yaml) = &doc.meta.front_matter {
+        out.push_str("---\n");
+        out.push_str(yaml);
+        if !yaml.is_empty() && !yaml.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str("---\n\n");
+    }
+}
+
+fn write_section(section: &Section, view: View, first: bool, out: &mut String) {
+    match &section.heading {
+        Some(h) => {
+            out.push_str(&"#".repeat(h.level.clamp(1, 6) as usize));
+            out.push(' ');
+            inlines(&h.content, h.lang, true, out);
+            out.push_str("\n\n");
+        }
+        None if !first && view != View::Bi => out.push_str("* * *\n\n"),
+        None => {}
+    }
+    for block in &section.blocks {
+        match block {
+            Block::Segment(s) => segment(s, view, out),
+            Block::StageDirection { text, .. } => {
+                let (turn, rest) = match text.strip_prefix(">>") {
+                    Some(rest) => (">> ", rest.trim_start()),
+                    None => ("", text.as_str()),
+                };
+                out.push_str(turn);
+                out.push_str(&escape_inline_text(rest, turn.is_empty()));
+                out.push_str("\n\n");
+            }
+            Block::Quote { paragraphs, .. } => {
+                for p in paragraphs {
+                    out.push_str("> ");
+                    paragraph_line(p, Lang::Zh, out);
+                    out.push_str("\n>\n");
+                }
+                out.truncate(out.len() - 2);
+                out.push('\n');
+            }
+            Block::Code { info, text, .. } => {
+                let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
+                out.push_str(&format!("{fence}{info}\n{text}"));
+                if !text.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(&fence);
+                out.push_str("\n\n");
+            }
+            Block::ThematicBreak { .. } => out.push_str("* * *\n\n"),
+            Block::Raw { text, .. } => {
+                out.push_str(text);
+                out.push_str("\n\n");
+            }
+        }
+    }
+}
+
+fn segment(s: &Segment, view: View, out: &mut String) {
+    paragraphs(&s.zh, Lang::Zh, out);
+    if view == View::Bi {
+        if !s.en.is_empty() {
+            details(s, out);
+        }
+    } else {
+        paragraphs(&s.en, Lang::En, out);
+        if let (Some(t), View::En) = (s.timestamp, view) {
+            // Keep the timing anchor with the English, where the source put it.
+            out.truncate(out.trim_end().len());
+            out.push_str(&format!(" [{}]\n\n", clock(t)));
+        }
+    }
+}
+
+/// Paragraphs as markdown blocks; consecutive list items form one tight list.
+fn paragraphs(side: &[Paragraph], lang: Lang, out: &mut String) {
+    for (i, p) in side.iter().enumerate() {
+        if let Some(item) = p.list {
+            out.push_str(&"   ".repeat(item.depth as usize));
+            match item.number {
+                Some(n) => out.push_str(&format!("{n}. ")),
+                None => out.push_str("- "),
+            }
+        }
+        paragraph_line(p, lang, out);
+        let next_is_item = side.get(i + 1).is_some_and(|n| n.list.is_some());
+        out.push_str(if p.list.is_some() && next_is_item { "\n" } else { "\n\n" });
+    }
+}
+
+/// The English of a segment: `<p>` per paragraph, or markdown inside `<details>` when it holds a list.
+fn details(s: &Segment, out: &mut String) {
+    let as_markdown = s.en.iter().any(|p| p.list.is_some());
+    out.push_str("<details>\n<summary>View/Hide Original English</summary>\n");
+    if as_markdown {
+        out.push('\n');
+        paragraphs(&s.en, Lang::En, out);
+    }
+    for (i, p) in s.en.iter().enumerate() {
+        if as_markdown {
+            break;
+        }
+        out.push_str("<p class=\"english-text\">");
+        paragraph_line(p, Lang::En, out);
+        if i == 0 {
+            if let Some(t) = s.timestamp {
+                out.push_str(&format!(" [{}]", clock(t)));
+            }
+        }
+        out.push_str("</p>\n");
+    }
+    out.push_str("</details>\n\n");
+}
+
+/// `hh:mm:ss`.
+pub(crate) fn clock(seconds: u32) -> String {
+    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
+fn paragraph_line(p: &Paragraph, lang: Lang, out: &mut String) {
+    match &p.speaker {
+        Some(Speaker::Named(name)) => {
+            out.push_str("**");
+            out.push_str(&escape_inline_text(name, false));
+            out.push_str("**: ");
+            inlines(&p.content, lang, false, out);
+        }
+        Some(Speaker::Turn) => {
+            out.push_str(">> ");
+            inlines(&p.content, lang, false, out);
+        }
+        None => inlines(&p.content, lang, true, out),
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+fn inlines(content: &[Inline], lang: Lang, mut line_start: bool, out: &mut String) {
+    for inline in content {
+        match inline {
+            Inline::Text { text } => out.push_str(&escape_inline_text(text, line_start)),
+            Inline::Strong { content } => {
+                out.push_str("**");
+                inlines(content, lang, false, out);
+                out.push_str("**");
+            }
+            Inline::Emphasis { content } => {
+                out.push('*');
+                inlines(content, lang, false, out);
+                out.push('*');
+            }
+            Inline::Code { code } => code_span(code, out),
+            Inline::Link { url, content } => {
+                out.push('[');
+                inlines(content, lang, false, out);
+                out.push_str("](");
+                if url.contains([' ', '(', ')', '<', '>']) {
+                    out.push('<');
+                    out.push_str(&url.replace('<', "%3C").replace('>', "%3E"));
+                    out.push('>');
+                } else {
+                    out.push_str(url);
+                }
+                out.push(')');
+            }
+            Inline::LineBreak => out.push_str("<br>"),
+            Inline::Turn => out.push_str(">>"),
+            Inline::Stage { text } => out.push_str(text),
+            Inline::Glossary(g) => {
+                if let Some(term) = &g.term {
+                    out.push_str("**");
+                    out.push_str(&escape_inline_text(term, false));
+                    out.push_str("**");
+                }
+                if let Some(paren) = g.parenthetical(lang) {
+                    out.push_str(&escape_inline_text(&paren, false));
+                }
+            }
+        }
+        line_start = false;
+    }
+}
+
+fn code_span(code: &str, out: &mut String) {
+    let fence = "`".repeat(longest_run(code, '`') + 1);
+    let pad = code.starts_with('`') || code.ends_with('`') || (code.starts_with(' ') && code.ends_with(' '));
+    out.push_str(&fence);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(code);
+    if pad {
+        out.push(' ');
+    }
+    out.push_str(&fence);
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for ch in text.chars() {
+        run = if ch == c { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+/// Escape text so that markdown (and the HTML `<p>` content the front end reads as markdown) gives it back
+/// unchanged, while leaving ordinary prose readable: `Q&A`, `snake_case` and `[Name]` stay as they are.
+pub fn escape_inline_text(text: &str, line_start: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i == 0 { None } else { Some(chars[i - 1]) };
+        let next = chars.get(i + 1).copied();
+        match c {
+            '\\' | '`' | '*' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' if !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)) => {
+                out.push_str("\\_");
+            }
+            '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) => out.push_str("&lt;"),
+            '&' if looks_like_entity(&chars[i + 1..]) => out.push_str("&amp;"),
+            '[' if closes_into_link(&chars[i + 1..]) => out.push_str("\\["),
+            '!' if next == Some('[') => out.push_str("\\!"),
+            _ => out.push(c),
+        }
+    }
+    if line_start {
+        escape_line_start(&mut out);
+    }
+    out
+}
+
+/// `&` followed by what a parser would take for a character reference (`&amp;`, `&#38;`).
+fn looks_like_entity(rest: &[char]) -> bool {
+    let name_len = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '#').count();
+    name_len > 0 && rest.get(name_len) == Some(&';')
+}
+
+/// `[` whose matching `]` is followed by `(` or `[`, which markdown would read as a link.
+fn closes_into_link(rest: &[char]) -> bool {
+    let mut depth = 0;
+    for (i, &c) in rest.iter().enumerate() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            ']' => return matches!(rest.get(i + 1), Some('(') | Some('[') | Some(':')),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Text at the start of a line must not read as block syntax.
+fn escape_line_start(out: &mut String) {
+    let trimmed = out.trim_start();
+    let lead = out.len() - trimmed.len();
+    let first = trimmed.chars().next();
+    let second = trimmed.chars().nth(1);
+    let escape_at = match first {
+        Some('#' | '>' | '=' | '|' | '~') => Some(lead),
+        Some('-' | '+') if second.is_none_or(|c| c == ' ' || c == '-' || c == '\t') => Some(lead),
+        Some('0'..='9') => {
+            let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+            let after = &trimmed[digits..];
+            (digits <= 9 && (after.starts_with(['.', ')']))).then_some(lead + digits)
+        }
+        _ => None,
+    };
+    if let Some(at) = escape_at {
+        out.insert(at, '\\');
+    }
+    if lead > 0 {
+        out.replace_range(..lead, "");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_only_what_markdown_would_misread() {
+        assert_eq!(escape_inline_text("Q&A and R&D", false), "Q&A and R&D");
+        assert_eq!(escape_inline_text("&amp; is an entity", false), "&amp;amp; is an entity");
+        assert_eq!(escape_inline_text("file_name and _x_", false), "file_name and \\_x\\_");
+        assert_eq!(escape_inline_text("[Narrator] speaks", false), "[Narrator] speaks");
+        assert_eq!(escape_inline_text("[a](b)", false), "\\[a](b)");
+        assert_eq!(escape_inline_text("<script> x < y", false), "&lt;script> x < y");
+        assert_eq!(escape_inline_text("****", false), "\\*\\*\\*\\*");
+        assert_eq!(escape_inline_text("- item", true), "\\- item");
+        assert_eq!(escape_inline_text("1. item", true), "1\\. item");
+        assert_eq!(escape_inline_text("1. item", false), "1. item");
+    }
+
+    #[test]
+    fn clock_format() {
+        assert_eq!(clock(3723), "01:02:03");
+    }
+}

@@ -1,0 +1,104 @@
+//! Back ends: one `Writer` trait and one registry.
+//!
+//! A writer turns a `Document` into bytes. It never reads source text, never chooses file paths and never
+//! touches the file system: naming, temporary files and parallelism belong to the batch driver. Adding a
+//! format is one module, one row in `WRITERS` and its tests.
+
+mod json;
+mod markdown;
+mod text;
+
+use crate::diag::Diagnostic;
+use crate::ir::{Document, Lang};
+use crate::select::{self, View};
+use thiserror::Error;
+
+pub use markdown::{escape_inline_text, Markdown};
+
+/// Options shared by every writer. Later formats add their own fields with defaults.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {}
+
+#[derive(Debug, Error)]
+pub enum EmitError {
+    #[error("the {format} writer failed: {message}")]
+    Failed { format: &'static str, message: String },
+}
+
+/// One output format.
+pub trait Writer: Sync + Send {
+    /// The name used with `--to` (`md`, `txt`, `json`).
+    fn name(&self) -> &'static str;
+    /// File extension, without the dot.
+    fn extension(&self) -> &'static str;
+    /// One line for `--help` and the README.
+    fn description(&self) -> &'static str;
+    /// False for formats that carry the whole document whatever the language (the IR as JSON): they are
+    /// written once per input, as `<stem>.<ext>`.
+    fn per_view(&self) -> bool {
+        true
+    }
+    /// Render `doc`. For `View::Zh`/`View::En` the document has already been reduced to that language.
+    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError>;
+}
+
+static WRITERS: &[&dyn Writer] = &[&Markdown, &text::PlainText, &json::Json];
+
+/// Every registered writer, in the order `--help` lists them.
+pub fn writers() -> &'static [&'static dyn Writer] {
+    WRITERS
+}
+
+/// The writer called `name`.
+pub fn find(name: &str) -> Option<&'static dyn Writer> {
+    WRITERS.iter().copied().find(|w| w.name() == name)
+}
+
+/// What rendering one view of one document gave.
+#[derive(Debug)]
+pub enum Rendered {
+    Bytes(Vec<u8>),
+    /// Nothing to write (English asked of a Chinese-only document), and why.
+    Nothing(Diagnostic),
+}
+
+/// Render one view of a document: pick the language, then hand the result to the writer.
+pub fn render(writer: &dyn Writer, doc: &Document, view: View, options: &WriteOptions) -> Result<Rendered, EmitError> {
+    let bytes = match view.lang() {
+        Some(lang) if writer.per_view() => {
+            if !doc.has_lang(lang) {
+                let what = match lang {
+                    Lang::En => "no English text",
+                    Lang::Zh => "no Chinese text",
+                };
+                let message = format!("{what}; no `{view}` {} written", writer.name());
+                return Ok(Rendered::Nothing(Diagnostic::warning(0, message)));
+            }
+            writer.write(&select::only(doc, lang), view, options)?
+        }
+        _ => writer.write(doc, view, options)?,
+    };
+    Ok(Rendered::Bytes(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_are_unique_and_findable() {
+        let mut names: Vec<_> = writers().iter().map(|w| w.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), writers().len());
+        assert!(find("md").is_some());
+        assert!(find("pdf").is_none());
+    }
+
+    #[test]
+    fn english_of_a_chinese_only_document_is_nothing() {
+        let doc = crate::parse::parse_str("---\ntitle: 标题\n---\n只有中文。\n", "a.md").unwrap().doc;
+        let out = render(&Markdown, &doc, View::En, &WriteOptions::default()).unwrap();
+        assert!(matches!(out, Rendered::Nothing(d) if d.message.contains("no English text")));
+    }
+}

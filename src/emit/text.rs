@@ -1,0 +1,98 @@
+//! Plain reading text: no markup, paragraphs separated by blank lines, speakers as `Name: `.
+//!
+//! Annotations are shown as the source wrote them (`比特（Bit: …）`); a bilingual file puts each English
+//! original under its Chinese.
+
+use super::{EmitError, WriteOptions, Writer};
+use crate::ir::{is_han, plain_text, Block, Document, Lang, Paragraph, Speaker};
+use crate::select::View;
+
+/// The `txt` writer.
+pub struct PlainText;
+
+impl Writer for PlainText {
+    fn name(&self) -> &'static str {
+        "txt"
+    }
+    fn extension(&self) -> &'static str {
+        "txt"
+    }
+    fn description(&self) -> &'static str {
+        "plain reading text, bilingual or one language"
+    }
+    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+        let mut out = String::with_capacity(8 * 1024);
+        let title = &doc.meta.title;
+        if view != View::En || !title.chars().any(is_han) {
+            out.push_str(title);
+            out.push('\n');
+            out.push_str(&"=".repeat(title.chars().count().clamp(3, 60)));
+            out.push_str("\n\n");
+        }
+        for section in &doc.sections {
+            if let Some(h) = &section.heading {
+                out.push_str(&plain_text(&h.content, h.lang));
+                out.push_str("\n\n");
+            } else if !out.is_empty() && view == View::En {
+                out.push_str("* * *\n\n");
+            }
+            for block in &section.blocks {
+                match block {
+                    Block::Segment(s) => {
+                        paragraphs(&s.zh, Lang::Zh, &mut out);
+                        paragraphs(&s.en, Lang::En, &mut out);
+                    }
+                    Block::StageDirection { text, .. } | Block::Raw { text, .. } => {
+                        out.push_str(text);
+                        out.push_str("\n\n");
+                    }
+                    Block::Quote { paragraphs: ps, .. } => {
+                        for p in ps {
+                            out.push_str("    ");
+                            paragraph(p, Lang::Zh, &mut out);
+                        }
+                    }
+                    Block::Code { text, .. } => {
+                        for line in text.lines() {
+                            out.push_str("    ");
+                            out.push_str(line);
+                            out.push('\n');
+                        }
+                        out.push('\n');
+                    }
+                    Block::ThematicBreak { .. } => out.push_str("* * *\n\n"),
+                }
+            }
+        }
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        Ok(out.into_bytes())
+    }
+}
+
+fn paragraphs(side: &[Paragraph], lang: Lang, out: &mut String) {
+    for p in side {
+        paragraph(p, lang, out);
+    }
+}
+
+fn paragraph(p: &Paragraph, lang: Lang, out: &mut String) {
+    if let Some(item) = p.list {
+        out.push_str(&"  ".repeat(item.depth as usize));
+        match item.number {
+            Some(n) => out.push_str(&format!("{n}. ")),
+            None => out.push_str("• "),
+        }
+    }
+    match &p.speaker {
+        Some(Speaker::Named(name)) => {
+            out.push_str(name);
+            out.push_str(if lang == Lang::Zh { "：" } else { ": " });
+        }
+        Some(Speaker::Turn) => out.push_str(">> "),
+        None => {}
+    }
+    out.push_str(&plain_text(&p.content, lang));
+    out.push_str("\n\n");
+}

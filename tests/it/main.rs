@@ -1,0 +1,9 @@
+//! Integration tests: one binary, one module per concern. The real corpus is read from
+//! `../shared/corpus` (or `$BITEXT_CORPUS`), never copied into the repository.
+
+mod bad_input;
+mod corpus;
+mod fixtures;
+mod golden;
+mod roundtrip;
+mod support;

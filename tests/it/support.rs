@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bitext(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bitext")).args(args).output().expect("run bitext")
+}
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    manifest_dir().join("tests/fixtures")
+}
+
+/// The shared corpus. Its absence is a failure, not a skip: CI has it beside the checkout.
+pub fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("BITEXT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../shared/corpus"));
+    assert!(dir.is_dir(), "corpus not found at {}; set BITEXT_CORPUS", dir.display());
+    dir
+}
+
+/// Every `*.md` file in a folder, sorted.
+pub fn md_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The text after the front matter.
+pub fn body(text: &str) -> &str {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(rest) = text.strip_prefix("---\n") {
+        if let Some(end) = rest.find("\n---\n") {
+            return &rest[end + 5..];
+        }
+    }
+    text
+}
+
+pub fn is_han(c: char) -> bool {
+    bitext::ir::is_han(c)
+}
+
+/// Latin words (letters and digits) in order, lowercased.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
+}
+
+pub fn han(text: &str) -> String {
+    text.chars().filter(|&c| is_han(c)).collect()
+}
+
+/// Position just after `needle` found contiguously in `hay` at or after `from`.
+pub fn find_seq<T: PartialEq>(hay: &[T], needle: &[T], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(from);
+    }
+    (from..hay.len().saturating_sub(needle.len() - 1)).find(|&i| hay[i..i + needle.len()] == *needle).map(|i| i + needle.len())
+}
