@@ -283,11 +283,11 @@ impl Ctx<'_> {
     fn para_from_events(&mut self, events: &[(Event<'_>, Range<usize>)], abs: Range<usize>) -> Para {
         let line = self.line(abs.start);
         let inlines = convert(events, &mut Origin { line, diagnostics: self.diagnostics });
-        self.para_from_inlines(inlines, abs, None)
+        self.para_from_inlines(inlines, abs, None, false)
     }
 
-    fn para_from_inlines(&mut self, inlines: Vec<Inline>, abs: Range<usize>, lang: Option<Lang>) -> Para {
-        let found = conventions(inlines, lang);
+    fn para_from_inlines(&mut self, inlines: Vec<Inline>, abs: Range<usize>, lang: Option<Lang>, list_item: bool) -> Para {
+        let found = conventions(inlines, lang, list_item);
         let stage_only = is_stage_only(&found.paragraph);
         Para { paragraph: found.paragraph, lang: found.lang, timestamp: found.timestamp, stage_only, lines: self.lines(abs) }
     }
@@ -297,7 +297,7 @@ impl Ctx<'_> {
         let (_, events) = fragment_events(text);
         let line = self.line(start);
         let inlines = convert(&events, &mut Origin { line, diagnostics: self.diagnostics });
-        self.para_from_inlines(inlines, start..start + text.len(), lang)
+        self.para_from_inlines(inlines, start..start + text.len(), lang, false)
     }
 
     fn list(&mut self, events: &[(Event<'_>, Range<usize>)], abs: Range<usize>, units: &mut Vec<Unit>) {
@@ -311,7 +311,9 @@ impl Ctx<'_> {
                 item.clear();
                 return;
             }
-            let mut para = ctx.para_from_events(item, start..end.max(start + 1));
+            let line = ctx.line(start);
+            let inlines = convert(item, &mut Origin { line, diagnostics: ctx.diagnostics });
+            let mut para = ctx.para_from_inlines(inlines, start..end.max(start + 1), None, true);
             para.paragraph.list = Some(ListItem {
                 number: lists.last().copied().flatten(),
                 depth: (lists.len() - 1).min(u8::MAX as usize) as u8,
@@ -719,19 +721,29 @@ fn unit_paragraphs(unit: Unit) -> Vec<Paragraph> {
     }
 }
 
-/// Plain `主持人：` / `Elizabeth Stone：` labels count as labels when the file uses the same one at least
-/// twice (or it is one of the Q&A labels); a one-off `他说：` stays text.
+/// Labels that are labels wherever they stand at the start of a paragraph.
+const USUAL_LABELS: &[&str] = &["问", "答", "主持人", "Q", "A", "Host", "Interviewer"];
+
+/// Plain labels (`主持人：`, `Elizabeth Stone：`, `Host:`) count as labels when the file uses the same
+/// one at least twice, when the name is already a bold speaker label, when it is a usual Q&A label, or
+/// when a capitalised Latin name stands before a full-width colon. A one-off `他说：` or `Note:` stays text.
 fn apply_plain_labels(units: &mut [Unit]) {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for_each_paragraph(units, |p| {
-        if let Some(name) = inline::plain_label(p) {
-            *counts.entry(name).or_default() += 1;
+        if let Some(label) = inline::plain_label(p) {
+            *counts.entry(label.name).or_default() += 1;
+        }
+        if let Some(Speaker::Named(name)) = &p.speaker {
+            *counts.entry(name.clone()).or_default() += 2;
         }
     });
     for_each_paragraph(units, |p| {
-        if let Some(name) = inline::plain_label(p) {
-            if counts.get(&name).copied().unwrap_or(0) >= 2 || ["问", "答", "主持人"].contains(&name.as_str()) {
-                inline::apply_plain_label(p, &name);
+        if let Some(label) = inline::plain_label(p) {
+            let accepted = counts.get(&label.name).copied().unwrap_or(0) >= 2
+                || USUAL_LABELS.contains(&label.name.as_str())
+                || (label.full_width && label.is_latin_name());
+            if accepted {
+                inline::apply_plain_label(p, &label.name);
             }
         }
     });
@@ -850,9 +862,7 @@ impl Pairing<'_, '_> {
         if self.after_empty_details {
             self.flush();
         }
-        if para.stage_only && self.pending_zh.is_empty() {
-            self.stage(para);
-        } else if para.lang == Some(Lang::En) && !para.stage_only && para.paragraph.list.is_none() {
+        if para.lang == Some(Lang::En) && !para.stage_only && para.paragraph.list.is_none() {
             self.flush();
             self.ctx.diagnostics.push(Diagnostic::warning(
                 para.lines.start,

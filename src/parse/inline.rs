@@ -255,12 +255,15 @@ pub(super) struct Conventions {
 /// Apply the transcript conventions to a paragraph's inline content. The paragraph's language is judged
 /// after the speaker label and bold annotations are taken out (a `**David George:** 是的。` is Chinese),
 /// unless `lang` fixes it; it decides which unbolded annotations count as glossary terms.
-pub(super) fn conventions(mut inlines: Vec<Inline>, lang: Option<Lang>) -> Conventions {
-    let mut speaker = take_turn(&mut inlines);
-    if let Some(name) = take_bold_label(&mut inlines) {
+///
+/// List items never carry speaker labels: `1. **会议分解**：…` is a term and its description.
+pub(super) fn conventions(mut inlines: Vec<Inline>, lang: Option<Lang>, list_item: bool) -> Conventions {
+    let mut speaker = if list_item { None } else { take_turn(&mut inlines) };
+    if let Some(name) = if list_item { None } else { take_bold_label(&mut inlines) } {
         speaker = Some(Speaker::Named(name));
     }
     let timestamp = take_timestamp(&mut inlines);
+    map_texts(&mut inlines, recover_strong);
     split_turns(&mut inlines);
     split_stage_directions(&mut inlines);
     bold_glossary(&mut inlines);
@@ -321,30 +324,57 @@ fn take_bold_label(inlines: &mut Vec<Inline>) -> Option<String> {
     Some(name)
 }
 
-/// A speaker name is short and is not a sentence.
+/// A speaker name is short and is not a sentence: no sentence punctuation, at most five words, and in
+/// Chinese at most ten characters without the function words that only phrases have
+/// (`**NASA确定的主要原因包括：**` is a bold lead-in, not a speaker).
 pub(super) fn is_plausible_name(name: &str) -> bool {
+    const PHRASE_CHARS: &[char] = &['的', '了', '是', '也', '在', '和', '与', '就', '都', '这', '那', '我', '你', '他', '她', '们', '说', '包', '括', '如', '何', '什', '么', '为', '有'];
     let count = name.chars().count();
+    let han = name.chars().filter(|&c| is_han(c)).count();
     (1..=40).contains(&count)
         && !name.contains(['。', '，', '！', '？', '（', '(', '[', '"', '“', ':', '：', '、', '；'])
-        && (name.chars().any(is_han) || name.split_whitespace().count() <= 5)
+        && name.split_whitespace().count() <= 5
+        && (han == 0 || (han <= 10 && !name.contains(PHRASE_CHARS)))
 }
 
-/// A plain `主持人：` or `Elizabeth Stone：` label at the start of a paragraph; the caller decides whether
-/// the document uses it often enough to be a label rather than a sentence.
-pub(super) fn plain_label(paragraph: &Paragraph) -> Option<String> {
+/// A candidate plain label at the start of a paragraph: `主持人：`, `Elizabeth Stone：`, `Host:`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct PlainLabel {
+    pub name: String,
+    /// Written with the full-width colon `：`.
+    pub full_width: bool,
+}
+
+impl PlainLabel {
+    /// A capitalised Latin name (`Elizabeth Stone`, `Q`): with a full-width colon in Chinese text it can
+    /// only be a label.
+    pub fn is_latin_name(&self) -> bool {
+        self.name.split(' ').all(|w| w.starts_with(|c: char| c.is_ascii_uppercase()) && w.chars().all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '\''))
+    }
+}
+
+/// The plain label a paragraph starts with, if any; the caller decides whether the document uses it as
+/// a label rather than as the start of a sentence.
+pub(super) fn plain_label(paragraph: &Paragraph) -> Option<PlainLabel> {
     if paragraph.speaker.is_some() {
         return None;
     }
     let Some(Inline::Text { text }) = paragraph.content.first() else { return None };
-    let (name, _) = text.split_once('：')?;
-    let name = name.trim();
-    (is_plausible_name(name) && name.chars().count() <= 20).then(|| name.to_string())
+    let colon = text.find(['：', ':'])?;
+    let full_width = text[colon..].starts_with('：');
+    let name = text[..colon].trim();
+    if !is_plausible_name(name) || name.chars().count() > 20 || (!full_width && text[colon + 1..].starts_with("//")) {
+        return None;
+    }
+    let label = PlainLabel { name: name.to_string(), full_width };
+    (full_width || (label.is_latin_name() && name.split(' ').count() <= 3)).then_some(label)
 }
 
 /// Remove a plain label found by `plain_label`.
 pub(super) fn apply_plain_label(paragraph: &mut Paragraph, name: &str) {
     if let Some(Inline::Text { text }) = paragraph.content.first_mut() {
-        if let Some((_, rest)) = text.split_once('：') {
+        if let Some(colon) = text.find(['：', ':']) {
+            let rest = text[colon..].trim_start_matches(['：', ':']);
             *text = rest.trim_start().to_string();
         }
     }
@@ -374,6 +404,45 @@ pub fn parse_clock(s: &str) -> Option<u32> {
         return None;
     }
     Some(nums.iter().fold(0, |acc, n| acc * 60 + n))
+}
+
+/// `**术语（Term）**的` is literal text to CommonMark: a closing `**` after punctuation and before a Han
+/// character is not right-flanking. Writers of Chinese mean bold; read it as bold. Runs of three or more
+/// asterisks (`****` censoring) and pairs around nothing or around spaces stay text.
+fn recover_strong(text: &str, out: &mut Vec<Inline>) {
+    let mut rest = text;
+    loop {
+        let Some(open) = find_double_star(rest, 0) else { break };
+        let Some(close) = find_double_star(rest, open + 2) else { break };
+        let inner = &rest[open + 2..close];
+        if inner.is_empty() || inner.starts_with(char::is_whitespace) || inner.ends_with(char::is_whitespace) {
+            push_text(out, &rest[..close]);
+            rest = &rest[close..];
+            continue;
+        }
+        push_text(out, &rest[..open]);
+        out.push(Inline::Strong { content: vec![Inline::text(inner)] });
+        rest = &rest[close + 2..];
+    }
+    push_text(out, rest);
+}
+
+/// Byte offset of a `**` that is exactly two asterisks, at or after `from`.
+fn find_double_star(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'*' {
+            let run = bytes[i..].iter().take_while(|&&b| b == b'*').count();
+            if run == 2 {
+                return Some(i);
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// `>>` inside text marks a change of speaker.
@@ -628,7 +697,7 @@ mod tests {
         let (_, events) = fragment_events(md);
         let mut diags = Vec::new();
         let inlines = convert(&events, &mut Origin { line: 1, diagnostics: &mut diags });
-        conventions(inlines, Some(lang))
+        conventions(inlines, Some(lang), false)
     }
 
     fn glossary_of(c: &Conventions) -> Vec<GlossaryTerm> {
