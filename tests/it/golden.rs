@@ -1,1 +1,53 @@
-//! placeholder
+//! Golden files: source -> IR (JSON) and IR -> each text format, for a few fixtures.
+//!
+//! `UPDATE_GOLDEN=1 cargo test --test it golden` rewrites `tests/golden/`; review the diff, never edit
+//! the files by hand.
+
+use crate::support::{fixtures_dir, manifest_dir};
+use bitext::emit::{self, Rendered, WriteOptions};
+use bitext::parse;
+use bitext::select::View;
+use std::fs;
+
+const FIXTURES: &[&str] = &[
+    "glossary_forms",
+    "p_with_blank_lines_inside",
+    "stage_directions",
+    "timestamps",
+    "malformed_summary",
+    "speaker_labels",
+];
+
+#[test]
+fn golden_outputs() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for name in FIXTURES {
+        let bytes = fs::read(fixtures_dir().join(format!("{name}.md"))).unwrap();
+        let parsed = parse::parse(&bytes, &format!("{name}.md")).unwrap();
+        let dir = manifest_dir().join("tests/golden").join(name);
+        let mut outputs = Vec::new();
+        for writer in emit::writers() {
+            let views: &[View] = if writer.per_view() { &View::ALL } else { &[View::Bi] };
+            for &view in views {
+                let file = bitext::batch::output_name("out", *writer, view);
+                match emit::render(*writer, &parsed.doc, view, &WriteOptions::default()).unwrap() {
+                    Rendered::Bytes(b) => outputs.push((file, b)),
+                    Rendered::Nothing(_) => {}
+                }
+            }
+        }
+        let diags: String = parsed.diagnostics.iter().map(|d| format!("{}:{}: {}: {}\n", d.line, d.column, d.severity, d.message)).collect();
+        outputs.push(("diagnostics.txt".to_string(), diags.into_bytes()));
+        for (file, bytes) in outputs {
+            let path = dir.join(&file);
+            if update {
+                fs::create_dir_all(&dir).unwrap();
+                fs::write(&path, &bytes).unwrap();
+            } else if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
+                stale.push(format!("{name}/{file}"));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "golden files differ (run UPDATE_GOLDEN=1 cargo test --test it golden and review the diff): {stale:?}");
+}
