@@ -66,7 +66,13 @@ pub struct FileReport {
 
 impl FileReport {
     fn new(input: &Path) -> Self {
-        FileReport { input: input.to_path_buf(), outputs: Vec::new(), diagnostics: Vec::new(), failures: Vec::new(), source: None }
+        FileReport {
+            input: input.to_path_buf(),
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+            failures: Vec::new(),
+            source: None,
+        }
     }
 
     pub fn failed(&self) -> bool {
@@ -152,7 +158,8 @@ fn stem_of(path: &Path) -> String {
 /// Convert every input; reports come back in input order. `jobs` caps the worker threads.
 pub fn convert_all(inputs: &[Input], plan: &Plan, jobs: Option<usize>) -> Vec<FileReport> {
     let claims = claim_outputs(inputs, plan);
-    let work = || inputs.par_iter().zip(claims.par_iter()).map(|(input, claim)| convert_one(input, claim, plan)).collect();
+    let work =
+        || inputs.par_iter().zip(claims.par_iter()).map(|(input, claim)| convert_one(input, claim, plan)).collect();
     match jobs {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
             Ok(pool) => pool.install(work),
@@ -162,9 +169,12 @@ pub fn convert_all(inputs: &[Input], plan: &Plan, jobs: Option<usize>) -> Vec<Fi
     }
 }
 
+/// The outputs one input may write: (path, writer, view) for each, or why it may write none.
+type Claim = Result<Vec<(PathBuf, &'static dyn Writer, View)>, Failure>;
+
 /// The outputs each input may write, decided before any work starts: an output that another input already
 /// claims, or that is an input itself, is refused for the later input.
-fn claim_outputs(inputs: &[Input], plan: &Plan) -> Vec<Result<Vec<(PathBuf, &'static dyn Writer, View)>, Failure>> {
+fn claim_outputs(inputs: &[Input], plan: &Plan) -> Vec<Claim> {
     let input_paths: HashSet<PathBuf> = inputs.iter().filter_map(|i| fs::canonicalize(&i.path).ok()).collect();
     let mut owners: HashMap<PathBuf, PathBuf> = HashMap::new();
     let targets = targets(plan);
@@ -201,10 +211,8 @@ fn claim_outputs(inputs: &[Input], plan: &Plan) -> Vec<Result<Vec<(PathBuf, &'st
 
 /// Keep only normal components, so nothing is ever written outside the output folder.
 fn safe_rel(rel: &Path) -> PathBuf {
-    rel.components().filter_map(|c| matches!(c, Component::Normal(_)).then(|| c.as_os_str())).collect()
+    rel.components().filter(|c| matches!(c, Component::Normal(_))).map(|c| c.as_os_str()).collect()
 }
-
-type Claim = Result<Vec<(PathBuf, &'static dyn Writer, View)>, Failure>;
 
 fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
     let mut report = FileReport::new(&input.path);
@@ -236,7 +244,9 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
         match emit::render(*writer, &parsed.doc, *view, &plan.options) {
             Ok(Rendered::Bytes(bytes)) => match write_atomic(path, &bytes) {
                 Ok(()) => report.outputs.push(path.clone()),
-                Err(err) => report.failures.push(Failure::whole_file(format!("cannot write {}: {err}", path.display()))),
+                Err(err) => {
+                    report.failures.push(Failure::whole_file(format!("cannot write {}: {err}", path.display())))
+                }
             },
             Ok(Rendered::Nothing(note)) => {
                 // A stale output from an earlier run would now be wrong: remove it.

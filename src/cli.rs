@@ -184,7 +184,8 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<i32> {
-    let plan = Plan { formats: Vec::new(), views: Vec::new(), out_dir: PathBuf::new(), options: WriteOptions::default() };
+    let plan =
+        Plan { formats: Vec::new(), views: Vec::new(), out_dir: PathBuf::new(), options: WriteOptions::default() };
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");

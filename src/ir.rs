@@ -121,15 +121,30 @@ pub enum Block {
     /// A Chinese passage and its English original.
     Segment(Segment),
     /// A paragraph that is only a stage direction or noise (`[music]`, `(Applause)`), outside any pair.
-    StageDirection { text: String, lines: Lines },
+    StageDirection {
+        text: String,
+        lines: Lines,
+    },
     /// A markdown block quote that is not a speaker change.
-    Quote { paragraphs: Vec<Paragraph>, lines: Lines },
+    Quote {
+        paragraphs: Vec<Paragraph>,
+        lines: Lines,
+    },
     /// A fenced or indented code block.
-    Code { info: String, text: String, lines: Lines },
-    ThematicBreak { lines: Lines },
+    Code {
+        info: String,
+        text: String,
+        lines: Lines,
+    },
+    ThematicBreak {
+        lines: Lines,
+    },
     /// Source the front end kept but did not interpret (unknown HTML, `[BODY_END]`); shown only where the
     /// source language of the text does not matter (bilingual markdown).
-    Raw { text: String, lines: Lines },
+    Raw {
+        text: String,
+        lines: Lines,
+    },
 }
 
 /// The central block: what was said, in Chinese and in the English original. Either side may be empty
@@ -199,16 +214,29 @@ pub struct ListItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
-    Text { text: String },
-    Strong { content: Vec<Inline> },
-    Emphasis { content: Vec<Inline> },
-    Code { code: String },
-    Link { url: String, content: Vec<Inline> },
+    Text {
+        text: String,
+    },
+    Strong {
+        content: Vec<Inline>,
+    },
+    Emphasis {
+        content: Vec<Inline>,
+    },
+    Code {
+        code: String,
+    },
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
     LineBreak,
     /// A change of speaker inside a paragraph (`>>` mid-text).
     Turn,
     /// A stage direction or sound cue inside text: `[laughter]`, `(Applause)`, `（笑）`. `text` keeps the brackets.
-    Stage { text: String },
+    Stage {
+        text: String,
+    },
     Glossary(GlossaryTerm),
 }
 

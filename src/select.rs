@@ -89,7 +89,7 @@ fn block_in(block: &Block, lang: Lang) -> Option<Block> {
         Block::Quote { paragraphs, lines } => {
             let kept: Vec<Paragraph> =
                 paragraphs.iter().filter(|p| text_lang(&plain_text(&p.content, lang)) == lang).cloned().collect();
-            (!kept.is_empty()).then(|| Block::Quote { paragraphs: kept, lines: *lines })
+            (!kept.is_empty()).then_some(Block::Quote { paragraphs: kept, lines: *lines })
         }
         Block::Code { .. } | Block::ThematicBreak { .. } => Some(block.clone()),
         Block::Raw { .. } => None,

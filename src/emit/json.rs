@@ -21,8 +21,8 @@ impl Writer for Json {
         false
     }
     fn write(&self, doc: &Document, _: View, _: &WriteOptions) -> Result<Vec<u8>, EmitError> {
-        let mut bytes = serde_json::to_vec_pretty(doc)
-            .map_err(|e| EmitError::Failed { format: "json", message: e.to_string() })?;
+        let mut bytes =
+            serde_json::to_vec_pretty(doc).map_err(|e| EmitError::Failed { format: "json", message: e.to_string() })?;
         bytes.push(b'\n');
         Ok(bytes)
     }

@@ -262,7 +262,9 @@ pub fn escape_inline_text(text: &str, line_start: bool) -> String {
             '_' if !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)) => {
                 out.push_str("\\_");
             }
-            '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) => out.push_str("&lt;"),
+            '<' if next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) => {
+                out.push_str("&lt;")
+            }
             '&' if looks_like_entity(&chars[i + 1..]) => out.push_str("&amp;"),
             '[' if closes_into_link(&chars[i + 1..]) => out.push_str("\\["),
             '!' if next == Some('[') => out.push_str("\\!"),

@@ -6,8 +6,8 @@
 //! builds sections and segments according to the file's convention (A/B: `<details>`, C: English then
 //! Chinese by script, D: Chinese only). Nothing is dropped: unknown HTML becomes a `Raw` block.
 
-use super::inline::{self, convert, conventions, fragment_events, Origin};
-use super::script::join_separator;
+use super::inline::{self, conventions, convert, fragment_events, Origin};
+use super::script::{join_separator, ScriptCounts};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::ir::{Block, Heading, Inline, Lang, Lines, ListItem, Paragraph, Section, Segment, Speaker};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -43,7 +43,11 @@ enum Unit {
     Heading(Heading),
     Para(Para),
     /// The English of one `<details>` block (or of a stray `<p class="english-text">`).
-    English { paragraphs: Vec<Paragraph>, timestamp: Option<u32>, lines: Lines },
+    English {
+        paragraphs: Vec<Paragraph>,
+        timestamp: Option<u32>,
+        lines: Lines,
+    },
     Block(Block),
 }
 
@@ -110,7 +114,9 @@ fn tops(src: &str) -> Vec<Top<'_>> {
                 }
             }
             Event::Rule if depth == 0 => out.push(Top { kind: TopKind::Rule, range, events: Vec::new() }),
-            _ if depth == 0 => out.push(Top { kind: TopKind::Other, range: range.clone(), events: vec![(event, range)] }),
+            _ if depth == 0 => {
+                out.push(Top { kind: TopKind::Other, range: range.clone(), events: vec![(event, range)] })
+            }
             _ => {
                 if let Some(top) = out.last_mut() {
                     top.events.push((event, range));
@@ -126,13 +132,21 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 }
 
 /// Byte offset of `needle` (ASCII, lowercase) in `haystack` at or after `from`, ignoring ASCII case.
+/// Candidates are found by the needle's first byte, which `str::find` locates with a fast byte search.
 fn find_ci(haystack: &str, needle: &str, from: usize) -> Option<usize> {
     let h = haystack.as_bytes();
     let n = needle.as_bytes();
-    if n.is_empty() || h.len() < n.len() {
-        return None;
+    let first = *n.first()?;
+    debug_assert!(!first.is_ascii_alphabetic(), "needles start with punctuation");
+    let mut at = from;
+    while at + n.len() <= h.len() {
+        let i = at + haystack.get(at..)?.find(first as char)?;
+        if h.len() >= i + n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n) {
+            return Some(i);
+        }
+        at = i + 1;
     }
-    (from..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    None
 }
 
 impl Ctx<'_> {
@@ -213,7 +227,10 @@ impl Ctx<'_> {
                 }
                 TopKind::Rule => units.push(Unit::Block(Block::ThematicBreak { lines: self.lines(abs) })),
                 TopKind::Html | TopKind::Other => {
-                    self.warn(abs.start, "unrecognised markup is kept only in bilingual markdown; remove it or write plain text");
+                    self.warn(
+                        abs.start,
+                        "unrecognised markup is kept only in bilingual markdown; remove it or write plain text",
+                    );
                     units.push(Unit::Block(Block::Raw { text: text.trim_end().to_string(), lines: self.lines(abs) }));
                 }
             }
@@ -251,14 +268,21 @@ impl Ctx<'_> {
                 end = next.range.end;
             }
         }
-        let lang = if crate::ir::plain_text(&content, Lang::Zh).chars().any(crate::ir::is_han) { Lang::Zh } else { Lang::En };
+        let lang =
+            if crate::ir::plain_text(&content, Lang::Zh).chars().any(crate::ir::is_han) { Lang::Zh } else { Lang::En };
         let heading = Heading { level, content, lang, lines: self.lines(base + top.range.start..base + end) };
         (heading, used)
     }
 
     /// A paragraph; in files without `<details>`, one that holds an English line followed by its Chinese
     /// line becomes two.
-    fn paragraph(&mut self, events: &[(Event<'_>, Range<usize>)], abs: Range<usize>, base: usize, units: &mut Vec<Unit>) {
+    fn paragraph(
+        &mut self,
+        events: &[(Event<'_>, Range<usize>)],
+        abs: Range<usize>,
+        base: usize,
+        units: &mut Vec<Unit>,
+    ) {
         if self.interleaved_lines {
             if let Some(split) = english_then_chinese_split(events) {
                 let (en, zh) = events.split_at(split);
@@ -286,10 +310,22 @@ impl Ctx<'_> {
         self.para_from_inlines(inlines, abs, None, false)
     }
 
-    fn para_from_inlines(&mut self, inlines: Vec<Inline>, abs: Range<usize>, lang: Option<Lang>, list_item: bool) -> Para {
+    fn para_from_inlines(
+        &mut self,
+        inlines: Vec<Inline>,
+        abs: Range<usize>,
+        lang: Option<Lang>,
+        list_item: bool,
+    ) -> Para {
         let found = conventions(inlines, lang, list_item);
         let stage_only = is_stage_only(&found.paragraph);
-        Para { paragraph: found.paragraph, lang: found.lang, timestamp: found.timestamp, stage_only, lines: self.lines(abs) }
+        Para {
+            paragraph: found.paragraph,
+            lang: found.lang,
+            timestamp: found.timestamp,
+            stage_only,
+            lines: self.lines(abs),
+        }
     }
 
     /// Inline-only text (inside `<p>`, or a `>>` paragraph) at byte `start` of the full text.
@@ -306,7 +342,11 @@ impl Ctx<'_> {
         let mut lists: Vec<Option<u64>> = vec![first_number];
         let mut item: Vec<(Event<'_>, Range<usize>)> = Vec::new();
         let mut item_start = abs.start;
-        let mut flush = |ctx: &mut Self, item: &mut Vec<(Event<'_>, Range<usize>)>, lists: &[Option<u64>], start: usize, end: usize| {
+        let mut flush = |ctx: &mut Self,
+                         item: &mut Vec<(Event<'_>, Range<usize>)>,
+                         lists: &[Option<u64>],
+                         start: usize,
+                         end: usize| {
             if item.iter().all(|(e, _)| !matches!(e, Event::Text(_) | Event::Code(_))) {
                 item.clear();
                 return;
@@ -357,19 +397,21 @@ impl Ctx<'_> {
         let close_count = |t: &str| count_ci(t, "</details>");
         let first = &src[tops[i].range.clone()];
         let mut balance = open_count(first) as isize - close_count(first) as isize;
+        let mut p_open = p_left_open(first, false);
         let mut end = i;
         while balance > 0 && end + 1 < tops.len() {
             let next = &tops[end + 1];
             let text = &src[next.range.clone()];
             let chinese_paragraph = next.kind == TopKind::Paragraph
+                && !p_open
                 && !contains_ci(text, "</details>")
                 && !contains_ci(text, "<p")
-                && super::classify(text) == Some(Lang::Zh)
-                && !inside_open_p(&src[tops[i].range.start..next.range.start]);
+                && super::classify(text) == Some(Lang::Zh);
             if matches!(next.kind, TopKind::Heading(_)) || open_count(text) > 0 || chinese_paragraph {
                 break;
             }
-            balance += -(close_count(text) as isize);
+            balance -= close_count(text) as isize;
+            p_open = p_left_open(text, p_open);
             end += 1;
         }
         end
@@ -498,14 +540,13 @@ fn count_ci(haystack: &str, needle: &str) -> usize {
     count
 }
 
-/// True when `text` ends inside an open `<p>` (a `<p>` whose `</p>` has not come yet).
-fn inside_open_p(text: &str) -> bool {
-    let last_open = rfind_p_open(text);
-    let last_close = text.rfind("</p>");
-    match (last_open, last_close) {
+/// Whether a `<p>` is still open after `text`, given whether one was open before it.
+fn p_left_open(text: &str, open_before: bool) -> bool {
+    match (rfind_p_open(text), text.rfind("</p>")) {
         (Some(o), Some(c)) => o > c,
         (Some(_), None) => true,
-        _ => false,
+        (None, Some(_)) => false,
+        (None, None) => open_before,
     }
 }
 
@@ -525,7 +566,9 @@ fn rfind_p_open(text: &str) -> Option<usize> {
 #[derive(Debug, PartialEq)]
 enum PieceKind {
     DetailsOpen,
-    Summary { closed_by_p: bool },
+    Summary {
+        closed_by_p: bool,
+    },
     /// The content of a `<p>` (range covers the content only).
     P,
     DetailsClose,
@@ -658,27 +701,34 @@ fn tag_name(tag: &str) -> String {
 }
 
 /// Where a paragraph splits into English lines followed by Chinese lines: the index of the soft break.
+/// Each line is counted once, so a long hard-wrapped paragraph costs linear time.
 fn english_then_chinese_split(events: &[(Event<'_>, Range<usize>)]) -> Option<usize> {
-    let breaks: Vec<usize> =
-        events.iter().enumerate().filter(|(_, (e, _))| matches!(e, Event::SoftBreak)).map(|(i, _)| i).collect();
-    if breaks.is_empty() {
+    let mut lines: Vec<(Option<usize>, ScriptCounts, String)> = vec![(None, ScriptCounts::default(), String::new())];
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::SoftBreak => lines.push((Some(i), ScriptCounts::default(), String::new())),
+            Event::Text(t) => {
+                let line = lines.last_mut().expect("one line at least");
+                line.1 = line.1.add(ScriptCounts::of(t, true));
+                line.2.push_str(t);
+            }
+            _ => {}
+        }
+    }
+    if lines.len() < 2 {
         return None;
     }
-    let text_of = |slice: &[(Event<'_>, Range<usize>)]| -> String {
-        slice
-            .iter()
-            .filter_map(|(e, _)| match e {
-                Event::Text(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect()
-    };
-    breaks.into_iter().find(|&b| {
-        let (before, after) = (text_of(&events[..b]), text_of(&events[b + 1..]));
-        super::classify(&before) == Some(Lang::En)
-            && super::classify(&after) == Some(Lang::Zh)
-            && before.trim_end().ends_with(['.', '?', '!', '"', '\'', ')', ']', '”', '’', ':', ';'])
-    })
+    let total = lines.iter().fold(ScriptCounts::default(), |acc, l| acc.add(l.1));
+    let mut before = ScriptCounts::default();
+    for window in lines.windows(2) {
+        before = before.add(window[0].1);
+        let after = total.minus(before);
+        let ends_sentence = window[0].2.trim_end().ends_with(['.', '?', '!', '"', '\'', ')', ']', '”', '’', ':', ';']);
+        if ends_sentence && before.lang() == Some(Lang::En) && after.lang() == Some(Lang::Zh) {
+            return window[1].0;
+        }
+    }
+    None
 }
 
 fn is_stage_only(p: &Paragraph) -> bool {
@@ -774,7 +824,8 @@ fn convention(units: &[Unit]) -> Convention {
     if units.iter().any(|u| matches!(u, Unit::English { .. })) {
         return Convention::Details;
     }
-    let count = |lang| units.iter().filter(|u| matches!(u, Unit::Para(p) if p.lang == Some(lang) && !p.stage_only)).count();
+    let count =
+        |lang| units.iter().filter(|u| matches!(u, Unit::Para(p) if p.lang == Some(lang) && !p.stage_only)).count();
     let (en, zh) = (count(Lang::En), count(Lang::Zh));
     if en > 0 && en * 3 >= zh {
         Convention::Interleaved

@@ -54,7 +54,8 @@ pub(super) fn read(yaml: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic
         return Ok(meta);
     }
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
-        let (line, column) = e.location().map_or((first_line, 0), |l| (first_line + l.line() as u32 - 1, l.column() as u32));
+        let (line, column) =
+            e.location().map_or((first_line, 0), |l| (first_line + l.line() as u32 - 1, l.column() as u32));
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
         ParseError::Yaml { line, column, message }
@@ -71,7 +72,8 @@ pub(super) fn read(yaml: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic
         };
         let line = key_line(yaml, &key).map_or(first_line, |l| first_line + l);
         let mut warn = |what: &str| {
-            diagnostics.push(Diagnostic::warning(line, format!("front matter key `{key}` {what}; it is kept as written")))
+            diagnostics
+                .push(Diagnostic::warning(line, format!("front matter key `{key}` {what}; it is kept as written")))
         };
         match key.as_str() {
             "title" => meta.title = text(&value).unwrap_or_default(),
@@ -132,7 +134,9 @@ fn list_field<'m>(meta: &'m mut Metadata, key: &str) -> &'m mut Vec<String> {
 
 /// 0-based line of `key:` at the start of a line in the YAML, for warnings.
 fn key_line(yaml: &str, key: &str) -> Option<u32> {
-    yaml.lines().position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))).map(|p| p as u32)
+    yaml.lines()
+        .position(|l| l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')))
+        .map(|p| p as u32)
 }
 
 fn scalar_string(value: &Value) -> Option<String> {
@@ -166,9 +170,9 @@ fn to_json(value: &Value) -> serde_json::Value {
         Value::Number(n) => serde_json::to_value(n).unwrap_or(serde_json::Value::Null),
         Value::String(s) => serde_json::Value::String(s.clone()),
         Value::Sequence(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Mapping(map) => serde_json::Value::Object(
-            map.iter().filter_map(|(k, v)| Some((scalar_string(k)?, to_json(v)))).collect(),
-        ),
+        Value::Mapping(map) => {
+            serde_json::Value::Object(map.iter().filter_map(|(k, v)| Some((scalar_string(k)?, to_json(v)))).collect())
+        }
         Value::Tagged(t) => to_json(&t.value),
     }
 }

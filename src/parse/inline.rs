@@ -34,10 +34,7 @@ pub(super) fn fragment_events(text: &str) -> (String, Events<'static>) {
         }
         escaped.push('\n');
     }
-    let events = Parser::new_ext(&escaped, options())
-        .into_offset_iter()
-        .map(|(e, r)| (e.into_static(), r))
-        .collect();
+    let events = Parser::new_ext(&escaped, options()).into_offset_iter().map(|(e, r)| (e.into_static(), r)).collect();
     (escaped, events)
 }
 
@@ -51,7 +48,8 @@ fn needs_block_escape(line: &str) -> bool {
     match first {
         '#' | '>' | '=' | '|' => true,
         '-' | '+' | '*' | '_' => {
-            second.is_none_or(|c| c == ' ' || c == '\t') || line.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '))
+            second.is_none_or(|c| c == ' ' || c == '\t')
+                || line.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '))
         }
         '`' | '~' => line.starts_with("```") || line.starts_with("~~~"),
         '0'..='9' => {
@@ -122,7 +120,8 @@ pub(super) fn convert(events: &[(Event<'_>, Range<usize>)], origin: &mut Origin<
             }
             Event::End(end) => {
                 use pulldown_cmark::TagEnd;
-                if !matches!(end, TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link | TagEnd::Image) || stack.len() == 1 {
+                if !matches!(end, TagEnd::Strong | TagEnd::Emphasis | TagEnd::Link | TagEnd::Image) || stack.len() == 1
+                {
                     continue;
                 }
                 let (frame, content) = stack.pop().expect("frame pushed at start");
@@ -328,7 +327,10 @@ fn take_bold_label(inlines: &mut Vec<Inline>) -> Option<String> {
 /// Chinese at most ten characters without the function words that only phrases have
 /// (`**NASA确定的主要原因包括：**` is a bold lead-in, not a speaker).
 pub(super) fn is_plausible_name(name: &str) -> bool {
-    const PHRASE_CHARS: &[char] = &['的', '了', '是', '也', '在', '和', '与', '就', '都', '这', '那', '我', '你', '他', '她', '们', '说', '包', '括', '如', '何', '什', '么', '为', '有'];
+    const PHRASE_CHARS: &[char] = &[
+        '的', '了', '是', '也', '在', '和', '与', '就', '都', '这', '那', '我', '你', '他', '她', '们', '说', '包',
+        '括', '如', '何', '什', '么', '为', '有',
+    ];
     let count = name.chars().count();
     let han = name.chars().filter(|&c| is_han(c)).count();
     (1..=40).contains(&count)
@@ -349,7 +351,10 @@ impl PlainLabel {
     /// A capitalised Latin name (`Elizabeth Stone`, `Q`): with a full-width colon in Chinese text it can
     /// only be a label.
     pub fn is_latin_name(&self) -> bool {
-        self.name.split(' ').all(|w| w.starts_with(|c: char| c.is_ascii_uppercase()) && w.chars().all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '\''))
+        self.name.split(' ').all(|w| {
+            w.starts_with(|c: char| c.is_ascii_uppercase())
+                && w.chars().all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '\'')
+        })
     }
 }
 
@@ -360,7 +365,7 @@ pub(super) fn plain_label(paragraph: &Paragraph) -> Option<PlainLabel> {
         return None;
     }
     let Some(Inline::Text { text }) = paragraph.content.first() else { return None };
-    let colon = text.find(['：', ':'])?;
+    let (colon, _) = text.char_indices().take(24).find(|&(_, c)| c == '：' || c == ':')?;
     let full_width = text[colon..].starts_with('：');
     let name = text[..colon].trim();
     if !is_plausible_name(name) || name.chars().count() > 20 || (!full_width && text[colon + 1..].starts_with("//")) {
@@ -396,7 +401,9 @@ fn take_timestamp(inlines: &mut Vec<Inline>) -> Option<u32> {
 /// `hh:mm:ss`, `h:mm:ss` or `mm:ss` to seconds.
 pub fn parse_clock(s: &str) -> Option<u32> {
     let parts: Vec<&str> = s.split(':').collect();
-    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if !(2..=3).contains(&parts.len())
+        || parts.iter().any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let nums: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
@@ -410,9 +417,11 @@ pub fn parse_clock(s: &str) -> Option<u32> {
 /// character is not right-flanking. Writers of Chinese mean bold; read it as bold. Runs of three or more
 /// asterisks (`****` censoring) and pairs around nothing or around spaces stay text.
 fn recover_strong(text: &str, out: &mut Vec<Inline>) {
+    if !text.contains("**") {
+        return push_text(out, text);
+    }
     let mut rest = text;
-    loop {
-        let Some(open) = find_double_star(rest, 0) else { break };
+    while let Some(open) = find_double_star(rest, 0) {
         let Some(close) = find_double_star(rest, open + 2) else { break };
         let inner = &rest[open + 2..close];
         if inner.is_empty() || inner.starts_with(char::is_whitespace) || inner.ends_with(char::is_whitespace) {
@@ -448,6 +457,9 @@ fn find_double_star(text: &str, from: usize) -> Option<usize> {
 /// `>>` inside text marks a change of speaker.
 fn split_turns(inlines: &mut Vec<Inline>) {
     map_texts(inlines, |text, out| {
+        if !text.contains(">>") {
+            return push_text(out, text);
+        }
         let mut parts = text.split(">>");
         if let Some(first) = parts.next() {
             push_text(out, first);
@@ -460,6 +472,9 @@ fn split_turns(inlines: &mut Vec<Inline>) {
 }
 
 fn map_texts(inlines: &mut Vec<Inline>, mut f: impl FnMut(&str, &mut Vec<Inline>)) {
+    if !inlines.iter().any(|i| matches!(i, Inline::Text { .. })) {
+        return;
+    }
     let old = std::mem::take(inlines);
     for inline in old {
         match inline {
@@ -479,13 +494,46 @@ fn map_texts(inlines: &mut Vec<Inline>, mut f: impl FnMut(&str, &mut Vec<Inline>
 }
 
 const STAGE_WORDS_EN: &[&str] = &[
-    "applause", "laughter", "laughs", "laughing", "laugh", "music", "cheering", "cheers", "inaudible", "crosstalk",
-    "silence", "pause", "sighs", "coughs", "chuckles", "chuckling", "audience laughs", "audience laughter",
-    "music playing", "upbeat music", "video playing", "indistinct chatter",
+    "applause",
+    "laughter",
+    "laughs",
+    "laughing",
+    "laugh",
+    "music",
+    "cheering",
+    "cheers",
+    "inaudible",
+    "crosstalk",
+    "silence",
+    "pause",
+    "sighs",
+    "coughs",
+    "chuckles",
+    "chuckling",
+    "audience laughs",
+    "audience laughter",
+    "music playing",
+    "upbeat music",
+    "video playing",
+    "indistinct chatter",
 ];
 const STAGE_WORDS_ZH: &[&str] = &[
-    "笑", "笑声", "大笑", "轻笑", "众笑", "观众笑", "掌声", "鼓掌", "音乐", "停顿", "沉默", "叹气", "咳嗽", "听不清",
-    "笑声和掌声", "掌声和笑声",
+    "笑",
+    "笑声",
+    "大笑",
+    "轻笑",
+    "众笑",
+    "观众笑",
+    "掌声",
+    "鼓掌",
+    "音乐",
+    "停顿",
+    "沉默",
+    "叹气",
+    "咳嗽",
+    "听不清",
+    "笑声和掌声",
+    "掌声和笑声",
 ];
 
 /// True for the inside of a stage direction's brackets.
@@ -497,12 +545,17 @@ pub(super) fn is_stage_word(inner: &str, square: bool) -> bool {
     if STAGE_WORDS_ZH.contains(&inner) || STAGE_WORDS_EN.contains(&inner.to_ascii_lowercase().as_str()) {
         return true;
     }
-    square && inner.chars().all(|c| c.is_ascii_lowercase() || c == ' ' || c == '_' || c == '\'') && parse_clock(inner).is_none()
+    square
+        && inner.chars().all(|c| c.is_ascii_lowercase() || c == ' ' || c == '_' || c == '\'')
+        && parse_clock(inner).is_none()
 }
 
 /// `[laughter]`, `[ __ ]`, `(Applause)`, `（笑）`, `[笑]` inside text.
 fn split_stage_directions(inlines: &mut Vec<Inline>) {
     map_texts(inlines, |text, out| {
+        if !text.contains(['[', '(', '（']) {
+            return push_text(out, text);
+        }
         let mut rest = text;
         while let Some((start, end)) = find_stage(rest) {
             push_text(out, &rest[..start]);
@@ -618,7 +671,8 @@ fn parenthetical_at_start(text: &str) -> Option<(String, usize)> {
 /// Split an annotation into the other-language name and the explanation.
 pub(super) fn split_annotation(inner: &str) -> (Option<String>, Option<String>) {
     let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let colon = inner.char_indices().find(|&(i, c)| (c == ':' || c == '：') && !inner[i + c.len_utf8()..].starts_with("//"));
+    let colon =
+        inner.char_indices().find(|&(i, c)| (c == ':' || c == '：') && !inner[i + c.len_utf8()..].starts_with("//"));
     if let Some((i, c)) = colon {
         let (name, gloss) = (nonempty(&inner[..i]), nonempty(&inner[i + c.len_utf8()..]));
         return if name.is_none() { (None, gloss) } else { (name, gloss) };
@@ -636,6 +690,9 @@ pub(super) fn split_annotation(inner: &str) -> (Option<String>, Option<String>) 
 /// In Chinese text, `（Name: gloss）` with a Latin name, or `（ABC - Expansion）`, is an annotation of the
 /// words before it. Plain translations like `沙尔贝克（Schaerbeek）` stay text.
 fn unbolded_glossary(text: &str, out: &mut Vec<Inline>) {
+    if !text.contains(['（', '(']) {
+        return push_text(out, text);
+    }
     let mut rest = text;
     loop {
         let found = rest.char_indices().filter(|&(_, c)| c == '（' || c == '(').find_map(|(i, _)| {
@@ -654,7 +711,10 @@ fn unbolded_glossary(text: &str, out: &mut Vec<Inline>) {
 fn is_unbolded_annotation(inner: &str) -> bool {
     let name_is_latin = |name: &str| {
         let name = name.trim();
-        !name.is_empty() && name.chars().count() <= 60 && !name.chars().any(is_han) && name.chars().any(|c| c.is_ascii_alphabetic())
+        !name.is_empty()
+            && name.chars().count() <= 60
+            && !name.chars().any(is_han)
+            && name.chars().any(|c| c.is_ascii_alphabetic())
     };
     if let Some(i) = inner.find([':', '：']) {
         let after = &inner[i..];
@@ -737,16 +797,26 @@ mod tests {
     #[test]
     fn glossary_forms() {
         let cases = [
-            ("**比特**（Bit: 计算机信息的基本单位）。", Lang::Zh, g(Some("比特"), Some("Bit"), Some("计算机信息的基本单位"))),
+            (
+                "**比特**（Bit: 计算机信息的基本单位）。",
+                Lang::Zh,
+                g(Some("比特"), Some("Bit"), Some("计算机信息的基本单位")),
+            ),
             ("**术语**（Term）", Lang::Zh, g(Some("术语"), Some("Term"), None)),
             ("**第一级（Level One）**", Lang::Zh, g(Some("第一级"), Some("Level One"), None)),
             ("**延迟** (Latency: 时间)", Lang::Zh, g(Some("延迟"), Some("Latency"), Some("时间"))),
             ("the **prefill (预填充：处理输入)** step", Lang::En, g(Some("prefill"), Some("预填充"), Some("处理输入"))),
-            ("**KPI**（KPI: Key Performance Indicator: 关键绩效指标）", Lang::Zh,
-                g(Some("KPI"), Some("KPI"), Some("Key Performance Indicator: 关键绩效指标"))),
+            (
+                "**KPI**（KPI: Key Performance Indicator: 关键绩效指标）",
+                Lang::Zh,
+                g(Some("KPI"), Some("KPI"), Some("Key Performance Indicator: 关键绩效指标")),
+            ),
             ("命令行（CLI - Command Line Interface）", Lang::Zh, g(None, Some("CLI"), Some("Command Line Interface"))),
-            ("人工智能（Artificial Intelligence: 模拟智能）很重要", Lang::Zh,
-                g(None, Some("Artificial Intelligence"), Some("模拟智能"))),
+            (
+                "人工智能（Artificial Intelligence: 模拟智能）很重要",
+                Lang::Zh,
+                g(None, Some("Artificial Intelligence"), Some("模拟智能")),
+            ),
         ];
         for (md, lang, want) in cases {
             assert_eq!(glossary_of(&para(md, lang)), vec![want], "{md}");
@@ -759,8 +829,7 @@ mod tests {
     fn stage_directions_and_timestamps() {
         let c = para("So yes [laughter] and (Applause) then [ __ ] done. [00:01:05]", Lang::En);
         assert_eq!(c.timestamp, Some(65));
-        let stages: Vec<_> =
-            c.paragraph.content.iter().filter(|i| matches!(i, Inline::Stage { .. })).collect();
+        let stages: Vec<_> = c.paragraph.content.iter().filter(|i| matches!(i, Inline::Stage { .. })).collect();
         assert_eq!(stages.len(), 3);
         let c = para("好的（笑）[笑]。[Narrator] 不是", Lang::Zh);
         let stages = c.paragraph.content.iter().filter(|i| matches!(i, Inline::Stage { .. })).count();

@@ -167,7 +167,8 @@ fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Result<String, Par
             }
         }
     };
-    let controls = text.chars().filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+    let controls =
+        text.bytes().filter(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f).count();
     if controls > 8 && controls * 50 > text.chars().count() {
         return Err(ParseError::Binary { controls });
     }

@@ -21,36 +21,70 @@ pub fn is_cjk(c: char) -> bool {
 /// the text has no letters at all. Text in parentheses (translations and glosses of terms) counts only
 /// when there is nothing else.
 pub fn classify(text: &str) -> Option<Lang> {
-    classify_chars(text, true).or_else(|| classify_chars(text, false))
+    ScriptCounts::of(text, true).lang().or_else(|| ScriptCounts::of(text, false).lang())
 }
 
-fn classify_chars(text: &str, skip_parenthetical: bool) -> Option<Lang> {
-    let (mut han, mut latin, mut cjk_punct) = (0usize, 0usize, false);
-    let mut depth = 0usize;
-    for c in text.chars() {
-        if skip_parenthetical {
-            match c {
-                '(' | '（' => depth += 1,
-                ')' | '）' => depth = depth.saturating_sub(1),
-                _ => {}
+/// Letters of each script in a piece of text; counts of consecutive pieces add up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScriptCounts {
+    han: usize,
+    latin: usize,
+    cjk_punct: usize,
+}
+
+impl ScriptCounts {
+    /// Count `text`, leaving out what stands in parentheses when `skip_parenthetical`.
+    pub fn of(text: &str, skip_parenthetical: bool) -> Self {
+        let mut counts = ScriptCounts::default();
+        let mut depth = 0usize;
+        for c in text.chars() {
+            if skip_parenthetical {
+                match c {
+                    '(' | '（' => depth += 1,
+                    ')' | '）' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                if depth > 0 {
+                    continue;
+                }
             }
-            if depth > 0 {
-                continue;
+            if c.is_ascii() {
+                counts.latin += usize::from(c.is_ascii_alphabetic());
+            } else if is_han(c) {
+                counts.han += 1;
+            } else if c.is_alphabetic() {
+                counts.latin += 1;
+            } else if matches!(c, '，' | '。' | '！' | '？' | '、' | '；' | '：') {
+                counts.cjk_punct += 1;
             }
         }
-        if is_han(c) {
-            han += 1;
-        } else if c.is_alphabetic() {
-            latin += 1;
-        } else if matches!(c, '，' | '。' | '！' | '？' | '、' | '；' | '：') {
-            cjk_punct = true;
+        counts
+    }
+
+    pub fn add(self, other: ScriptCounts) -> Self {
+        ScriptCounts {
+            han: self.han + other.han,
+            latin: self.latin + other.latin,
+            cjk_punct: self.cjk_punct + other.cjk_punct,
         }
     }
-    match (han, latin) {
-        (0, 0) => None,
-        (h, l) if h * 4 >= l => Some(Lang::Zh),
-        (h, l) if cjk_punct && h >= 2 && h * 10 >= l => Some(Lang::Zh),
-        _ => Some(Lang::En),
+
+    /// What is left of `self` without `part`, which must have been added into it.
+    pub fn minus(self, part: ScriptCounts) -> Self {
+        ScriptCounts {
+            han: self.han - part.han,
+            latin: self.latin - part.latin,
+            cjk_punct: self.cjk_punct - part.cjk_punct,
+        }
+    }
+
+    pub fn lang(self) -> Option<Lang> {
+        match (self.han, self.latin) {
+            (0, 0) => None,
+            (h, l) if h * 4 >= l => Some(Lang::Zh),
+            (h, l) if self.cjk_punct > 0 && h >= 2 && h * 10 >= l => Some(Lang::Zh),
+            _ => Some(Lang::En),
+        }
     }
 }
 
@@ -75,7 +109,10 @@ mod tests {
         assert_eq!(classify("The term **prefill** (预填充：处理输入) matters here a lot."), Some(Lang::En));
         assert_eq!(classify("[00:00:35] ..."), None);
         assert_eq!(classify("只需访问brilliant.org/veritasium。"), Some(Lang::Zh));
-        assert_eq!(classify("The **MemGPT** (Memory-GPT: 一种允许大型语言模型管理自己的上下文的系统) idea."), Some(Lang::En));
+        assert_eq!(
+            classify("The **MemGPT** (Memory-GPT: 一种允许大型语言模型管理自己的上下文的系统) idea."),
+            Some(Lang::En)
+        );
         assert_eq!(classify("（笑）"), Some(Lang::Zh));
     }
 

@@ -78,7 +78,8 @@ fn a_batch_with_bad_files_converts_the_good_ones_and_exits_1() {
     assert_eq!(list(out.path()), ["good.en.md", "good.md", "good.zh.md"]);
     assert!(err.contains("converted 1 file (3 outputs), 3 failed"), "{err}");
     // Messages come in input order, whatever thread finished first.
-    let order: Vec<_> = ["empty.md", "malformed_yaml.md", "nul_bytes.md"].iter().map(|n| err.find(n).unwrap()).collect();
+    let order: Vec<_> =
+        ["empty.md", "malformed_yaml.md", "nul_bytes.md"].iter().map(|n| err.find(n).unwrap()).collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{err}");
 }
 
@@ -118,7 +119,8 @@ fn an_input_is_never_overwritten() {
 
 #[test]
 fn check_reports_errors_and_exits_1() {
-    let result = bitext(&["check", &bad("malformed_yaml.md"), &fixtures_dir().join("truncated_ending.md").to_string_lossy()]);
+    let result =
+        bitext(&["check", &bad("malformed_yaml.md"), &fixtures_dir().join("truncated_ending.md").to_string_lossy()]);
     let err = stderr(&result);
     assert_eq!(result.status.code(), Some(1), "{err}");
     assert!(err.contains("truncated_ending.md:18"), "{err}");
@@ -172,7 +174,8 @@ fn nothing_panics_on_arbitrary_bytes() {
     for (i, bytes) in samples.iter().enumerate() {
         fs::write(dir.path().join(format!("s{i}.md")), bytes).unwrap();
     }
-    let result = bitext(&["convert", dir.path().to_str().unwrap(), "-o", out.path().to_str().unwrap(), "-t", "md,txt,json"]);
+    let result =
+        bitext(&["convert", dir.path().to_str().unwrap(), "-o", out.path().to_str().unwrap(), "-t", "md,txt,json"]);
     let err = stderr(&result);
     assert!(!err.contains("panicked"), "{err}");
     assert!(matches!(result.status.code(), Some(0) | Some(1)), "{err}");

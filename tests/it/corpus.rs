@@ -188,7 +188,17 @@ fn conversion_is_byte_identical_across_runs_and_thread_counts() {
     let b = tempfile::tempdir().unwrap();
     let corpus = corpus_dir();
     for (dir, jobs) in [(a.path(), "1"), (b.path(), "2")] {
-        let out = bitext(&["convert", corpus.to_str().unwrap(), "-o", dir.to_str().unwrap(), "-t", "md,txt,json", "-j", jobs, "-q"]);
+        let out = bitext(&[
+            "convert",
+            corpus.to_str().unwrap(),
+            "-o",
+            dir.to_str().unwrap(),
+            "-t",
+            "md,txt,json",
+            "-j",
+            jobs,
+            "-q",
+        ]);
         assert_eq!(out.status.code(), Some(0));
     }
     let mut names: Vec<_> = fs::read_dir(a.path()).unwrap().map(|e| e.unwrap().file_name()).collect();

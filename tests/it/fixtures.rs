@@ -152,7 +152,15 @@ fn speaker_labels() {
     let zh: Vec<_> = segments(&doc).iter().map(|s| s.zh[0].speaker.clone()).collect();
     assert_eq!(
         zh,
-        [named("Grace Liu"), named("欧文·布莱克"), named("主持人"), named("Ada Lovelace"), named("主持人"), named("问"), named("答")]
+        [
+            named("Grace Liu"),
+            named("欧文·布莱克"),
+            named("主持人"),
+            named("Ada Lovelace"),
+            named("主持人"),
+            named("问"),
+            named("答")
+        ]
     );
     let en: Vec<_> = segments(&doc).iter().map(|s| s.en[0].speaker.clone()).collect();
     assert_eq!(en[3], named("Ada Lovelace"));

@@ -37,7 +37,11 @@ fn golden_outputs() {
                 }
             }
         }
-        let diags: String = parsed.diagnostics.iter().map(|d| format!("{}:{}: {}: {}\n", d.line, d.column, d.severity, d.message)).collect();
+        let diags: String = parsed
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{}: {}: {}\n", d.line, d.column, d.severity, d.message))
+            .collect();
         outputs.push(("diagnostics.txt".to_string(), diags.into_bytes()));
         for (file, bytes) in outputs {
             let path = dir.join(&file);
@@ -49,5 +53,8 @@ fn golden_outputs() {
             }
         }
     }
-    assert!(stale.is_empty(), "golden files differ (run UPDATE_GOLDEN=1 cargo test --test it golden and review the diff): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "golden files differ (run UPDATE_GOLDEN=1 cargo test --test it golden and review the diff): {stale:?}"
+    );
 }

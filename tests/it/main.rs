@@ -6,4 +6,5 @@ mod corpus;
 mod fixtures;
 mod golden;
 mod roundtrip;
+mod roundtrip_prop;
 mod support;

@@ -24,7 +24,11 @@ fn assert_round_trip(name: &str, text: &str) {
         let jb = serde_json::to_string_pretty(&b).unwrap();
         let line = ja.lines().zip(jb.lines()).position(|(x, y)| x != y).unwrap_or(0);
         let show = |j: &str| j.lines().skip(line.saturating_sub(8)).take(16).collect::<Vec<_>>().join("\n");
-        panic!("{name}: round trip differs at IR JSON line {line}\n--- first\n{}\n--- second\n{}", show(&ja), show(&jb));
+        panic!(
+            "{name}: round trip differs at IR JSON line {line}\n--- first\n{}\n--- second\n{}",
+            show(&ja),
+            show(&jb)
+        );
     }
     // Writing is a fixed point: the canonical form of the canonical form is itself.
     assert_eq!(write_bi(&second), written, "{name}: canonical form is not stable");

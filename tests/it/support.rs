@@ -17,9 +17,8 @@ pub fn fixtures_dir() -> PathBuf {
 
 /// The shared corpus. Its absence is a failure, not a skip: CI has it beside the checkout.
 pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("BITEXT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../shared/corpus"));
+    let dir =
+        std::env::var_os("BITEXT_CORPUS").map(PathBuf::from).unwrap_or_else(|| manifest_dir().join("../shared/corpus"));
     assert!(dir.is_dir(), "corpus not found at {}; set BITEXT_CORPUS", dir.display());
     dir
 }
@@ -68,5 +67,7 @@ pub fn find_seq<T: PartialEq>(hay: &[T], needle: &[T], from: usize) -> Option<us
     if needle.is_empty() {
         return Some(from);
     }
-    (from..hay.len().saturating_sub(needle.len() - 1)).find(|&i| hay[i..i + needle.len()] == *needle).map(|i| i + needle.len())
+    (from..hay.len().saturating_sub(needle.len() - 1))
+        .find(|&i| hay[i..i + needle.len()] == *needle)
+        .map(|i| i + needle.len())
 }

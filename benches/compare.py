@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Whole-process timings: bitext against pandoc on the same files, in the same run.
+
+    python3 benches/compare.py [--corpus DIR] [--runs N]
+
+Builds bitext in release mode, then times, for one file and for the whole corpus:
+  - bitext: one process converting to markdown in all three languages (bi, zh, en);
+  - pandoc: `pandoc -f markdown -t markdown`, one process per file, as a user would script it.
+Reports the median wall time of N runs, the ratio, and the peak resident memory of each tool.
+Needs pandoc on PATH (Debian: apt-get install pandoc).
+"""
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def peak_rss_kib(argv_list):
+    """Peak RSS in KiB of running each command in turn in a fresh child Python (so the counter is its own)."""
+    code = (
+        "import resource, subprocess, sys, json\n"
+        "for argv in json.loads(sys.argv[1]):\n"
+        "    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    import json
+
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(argv_list)], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def timed(argv_list, runs):
+    """Median wall time in seconds of running every command of the list, in order, `runs` times."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for argv in argv_list:
+            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=os.environ.get("BITEXT_CORPUS", os.path.join(ROOT, "..", "shared", "corpus")))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    if shutil.which("pandoc") is None:
+        sys.exit("pandoc is not on PATH; install it (apt-get install pandoc) to compare")
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    bitext = os.path.join(ROOT, "target", "release", "bitext")
+    files = sorted(os.path.join(args.corpus, f) for f in os.listdir(args.corpus) if f.endswith(".md"))
+    size = sum(os.path.getsize(f) for f in files)
+    pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+
+    with tempfile.TemporaryDirectory() as out:
+        def bitext_cmd(inputs):
+            return [[bitext, "convert", *inputs, "-o", out, "-t", "md", "-l", "bi,zh,en", "-q"]]
+
+        def pandoc_cmds(inputs):
+            return [["pandoc", "-f", "markdown", "-t", "markdown", "-o", os.path.join(out, "p.md"), f] for f in inputs]
+
+        rows = []
+        for label, inputs in [("one file (" + os.path.basename(files[0]) + ")", files[:1]), (f"corpus ({len(files)} files)", files)]:
+            b = timed(bitext_cmd(inputs), args.runs)
+            p = timed(pandoc_cmds(inputs), max(1, args.runs // 2))
+            rows.append((label, b, p))
+        mem_b = peak_rss_kib(bitext_cmd(files))
+        mem_p = peak_rss_kib(pandoc_cmds(files))
+
+    print(f"bitext vs {pandoc_version}, {len(files)} files, {size / 1e6:.2f} MB, median of {args.runs} runs, {os.cpu_count()} cores")
+    print()
+    print("| input | bitext md (bi+zh+en) | pandoc -t markdown | pandoc / bitext |")
+    print("|---|---|---|---|")
+    for label, b, p in rows:
+        print(f"| {label} | {b * 1000:.1f} ms | {p * 1000:.0f} ms | {p / b:.0f}x |")
+    print()
+    print(f"peak memory over the corpus: bitext {mem_b / 1024:.1f} MiB, pandoc {mem_p / 1024:.1f} MiB (largest single process)")
+
+
+if __name__ == "__main__":
+    main()
