@@ -63,7 +63,7 @@ fn write_section(section: &Section, view: View, first: bool, out: &mut String) {
             Block::Segment(s) => segment(s, view, out),
             Block::StageDirection { text, .. } => {
                 let (turn, rest) = match text.strip_prefix(">>") {
-                    Some(rest) => (">> ", rest.trim_start()),
+                    Some(rest) => (TURN_AT_LINE_START, rest.trim_start()),
                     None => ("", text.as_str()),
                 };
                 out.push_str(turn);
@@ -158,6 +158,9 @@ pub(crate) fn clock(seconds: u32) -> String {
     format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
+/// A change of speaker opening a paragraph: escaped, so that markdown shows `>>` instead of a quotation.
+const TURN_AT_LINE_START: &str = "\\>> ";
+
 fn paragraph_line(p: &Paragraph, lang: Lang, out: &mut String) {
     match &p.speaker {
         Some(Speaker::Named(name)) => {
@@ -167,7 +170,7 @@ fn paragraph_line(p: &Paragraph, lang: Lang, out: &mut String) {
             inlines(&p.content, lang, false, out);
         }
         Some(Speaker::Turn) => {
-            out.push_str(">> ");
+            out.push_str(TURN_AT_LINE_START);
             inlines(&p.content, lang, false, out);
         }
         None => inlines(&p.content, lang, true, out),

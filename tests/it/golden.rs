@@ -16,6 +16,7 @@ const FIXTURES: &[&str] = &[
     "timestamps",
     "malformed_summary",
     "speaker_labels",
+    "blockquote_speaker_changes",
 ];
 
 #[test]
