@@ -309,7 +309,11 @@ pub fn plain_text(inlines: &[Inline], lang: Lang) -> String {
 fn push_plain(inlines: &[Inline], lang: Lang, out: &mut String) {
     for inline in inlines {
         match inline {
-            Inline::Text { text } | Inline::Code { code: text } | Inline::Stage { text } => out.push_str(text),
+            Inline::Text { text } | Inline::Code { code: text } | Inline::Stage { text } => {
+                // A speaker change already ends with a space.
+                let text = if out.ends_with(">> ") { text.trim_start() } else { text };
+                out.push_str(text)
+            }
             Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
                 push_plain(content, lang, out)
             }
