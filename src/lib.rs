@@ -12,3 +12,4 @@ pub mod emit;
 pub mod ir;
 pub mod parse;
 pub mod select;
+pub mod theme;

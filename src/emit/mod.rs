@@ -4,6 +4,7 @@
 //! touches the file system: naming, temporary files and parallelism belong to the batch driver. Adding a
 //! format is one module, one row in `WRITERS` and its tests.
 
+pub mod epub;
 mod json;
 mod markdown;
 mod text;
@@ -15,9 +16,14 @@ use thiserror::Error;
 
 pub use markdown::{escape_inline_text, Markdown};
 
-/// Options shared by every writer. Later formats add their own fields with defaults.
+/// Options shared by every writer: what comes from outside (the clock, the theme) comes in here.
 #[derive(Debug, Clone, Default)]
-pub struct WriteOptions {}
+pub struct WriteOptions {
+    /// How books look.
+    pub theme: crate::theme::Theme,
+    /// `SOURCE_DATE_EPOCH`: the time stamped into formats that record one, when set.
+    pub source_date_epoch: Option<i64>,
+}
 
 #[derive(Debug, Error)]
 pub enum EmitError {
@@ -42,7 +48,7 @@ pub trait Writer: Sync + Send {
     fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError>;
 }
 
-static WRITERS: &[&dyn Writer] = &[&Markdown, &text::PlainText, &json::Json];
+static WRITERS: &[&dyn Writer] = &[&Markdown, &text::PlainText, &json::Json, &epub::Epub];
 
 /// Every registered writer, in the order `--help` lists them.
 pub fn writers() -> &'static [&'static dyn Writer] {
@@ -92,6 +98,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), writers().len());
         assert!(find("md").is_some());
+        assert!(find("epub").is_some());
         assert!(find("pdf").is_none());
     }
 

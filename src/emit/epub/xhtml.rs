@@ -1,0 +1,539 @@
+//! One document to XHTML pages: a title page, one page per section, footnotes for glossary terms.
+//!
+//! Every piece of text goes through `escape`, which also drops the characters XML 1.0 forbids; no HTML
+//! from the source is ever copied through (raw blocks are left out, inline HTML was already text).
+
+use crate::ir::{is_han, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Speaker};
+use crate::select::View;
+use std::fmt::Write as _;
+
+/// An XHTML content document of the book.
+pub(crate) struct Page {
+    /// Path inside `OEBPS/`, e.g. `text/s001.xhtml`.
+    pub href: String,
+    pub xhtml: String,
+}
+
+/// A table-of-contents entry; `level` 0 is the top.
+#[derive(Debug, Clone)]
+pub(crate) struct NavEntry {
+    pub level: usize,
+    pub label: String,
+    pub href: String,
+}
+
+/// A glossary term as the book's glossary lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GlossaryEntry {
+    pub term: String,
+    pub name: Option<String>,
+    pub gloss: Option<String>,
+    pub lang: Lang,
+}
+
+/// What rendering one document gives the book.
+pub(crate) struct RenderedDoc {
+    pub pages: Vec<Page>,
+    pub nav: Vec<NavEntry>,
+    pub glossary: Vec<GlossaryEntry>,
+}
+
+/// Escape text for XHTML, dropping characters XML 1.0 does not allow.
+pub(crate) fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' || c == '\u{7f}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
+pub(crate) fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    escape(text, &mut out);
+    out
+}
+
+/// A whole XHTML page around `body`.
+pub(crate) fn page(lang: &str, title: &str, css_href: &str, body_class: &str, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 512);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+    let _ = write!(
+        out,
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n\
+         <head>\n<meta charset=\"utf-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"{css_href}\"/>\n</head>\n\
+         <body class=\"{body_class}\">\n",
+        escaped(title)
+    );
+    out.push_str(body);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The language tag of a book made for `view`.
+pub(crate) fn book_lang(view: View) -> &'static str {
+    match view {
+        View::En => Lang::En.bcp47(),
+        _ => Lang::Zh.bcp47(),
+    }
+}
+
+/// The body class that themes key on.
+pub(crate) fn body_class(view: View) -> &'static str {
+    match view {
+        View::Bi => "book-bi",
+        View::Zh => "book-zh",
+        View::En => "book-en",
+    }
+}
+
+/// The title a reader of `view` sees: in an English book, a title written only in Chinese gives way to the
+/// first English heading, then to the speaker.
+pub(crate) fn display_title(doc: &Document, view: View) -> String {
+    let title = &doc.meta.title;
+    if view != View::En || !title.chars().any(is_han) {
+        return title.clone();
+    }
+    let heading = doc
+        .sections
+        .iter()
+        .filter_map(|s| s.heading.as_ref())
+        .find(|h| h.lang == Lang::En)
+        .map(|h| plain_text(&h.content, Lang::En));
+    let who = [&doc.meta.speaker, &doc.meta.author].into_iter().flatten().find(|s| !s.chars().any(is_han)).cloned();
+    heading.or_else(|| who.map(|w| format!("{w}: a transcript"))).unwrap_or_else(|| "Transcript".to_string())
+}
+
+/// Labels of the title page, in the book's language.
+struct Labels {
+    tags: &'static str,
+    people: &'static str,
+    companies: &'static str,
+    products: &'static str,
+    media: &'static str,
+    source: &'static str,
+    glossary: &'static str,
+    continued: &'static str,
+}
+
+fn labels(view: View) -> Labels {
+    match view {
+        View::En => Labels {
+            tags: "Tags",
+            people: "People",
+            companies: "Organisations",
+            products: "Products and models",
+            media: "Books and media",
+            source: "Source",
+            glossary: "Glossary",
+            continued: "Opening",
+        },
+        _ => Labels {
+            tags: "标签",
+            people: "人物",
+            companies: "公司与机构",
+            products: "产品与模型",
+            media: "书籍与媒体",
+            source: "来源",
+            glossary: "术语表",
+            continued: "开篇",
+        },
+    }
+}
+
+pub(crate) fn glossary_title(view: View) -> &'static str {
+    labels(view).glossary
+}
+
+/// Renders one document. `prefix` keeps file names and ids unique inside an anthology; `level` is the nav
+/// level of the document's title page.
+pub(crate) struct DocRenderer<'d> {
+    doc: &'d Document,
+    view: View,
+    prefix: String,
+    level: usize,
+    css_href: &'static str,
+    notes: Vec<String>,
+    note_count: usize,
+    glossary: Vec<GlossaryEntry>,
+    last_speaker: [Option<String>; 2],
+}
+
+impl<'d> DocRenderer<'d> {
+    pub fn new(doc: &'d Document, view: View, prefix: &str, level: usize) -> Self {
+        DocRenderer {
+            doc,
+            view,
+            prefix: prefix.to_string(),
+            level,
+            css_href: "../style.css",
+            notes: Vec::new(),
+            note_count: 0,
+            glossary: Vec::new(),
+            last_speaker: [None, None],
+        }
+    }
+
+    pub fn render(mut self) -> RenderedDoc {
+        let mut pages = Vec::new();
+        let mut nav = Vec::new();
+        let title = display_title(self.doc, self.view);
+        let title_href = format!("text/{}title.xhtml", self.prefix);
+        pages.push(Page { href: title_href.clone(), xhtml: self.title_page(&title) });
+        nav.push(NavEntry { level: self.level, label: title.clone(), href: title_href });
+        let mut number = 0;
+        for section in &self.doc.sections {
+            if section.blocks.is_empty() && section.heading.is_none() {
+                continue;
+            }
+            number += 1;
+            let href = format!("text/{}s{number:03}.xhtml", self.prefix);
+            let label = self.section_label(section, number);
+            let body = self.section(section, &label);
+            pages.push(Page {
+                href: href.clone(),
+                xhtml: page(book_lang(self.view), &label, self.css_href, body_class(self.view), &body),
+            });
+            nav.push(NavEntry { level: self.level + 1, label, href });
+        }
+        RenderedDoc { pages, nav, glossary: self.glossary }
+    }
+
+    fn section_label(&self, section: &Section, number: usize) -> String {
+        if let Some(h) = &section.heading {
+            return plain_text(&h.content, h.lang);
+        }
+        let first_text = section.blocks.iter().find_map(|b| match b {
+            Block::Segment(s) => s.zh.first().or(s.en.first()).map(|p| plain_text(&p.content, Lang::Zh)),
+            _ => None,
+        });
+        match first_text {
+            Some(text) if number > 1 || self.view == View::En => excerpt(&text),
+            _ => labels(self.view).continued.to_string(),
+        }
+    }
+
+    fn title_page(&mut self, title: &str) -> String {
+        let meta = &self.doc.meta;
+        let view = self.view;
+        let keep = |s: &str| view != View::En || !s.chars().any(is_han);
+        let l = labels(view);
+        let mut b = String::new();
+        b.push_str("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
+        let _ = writeln!(b, "<h1>{}</h1>", escaped(title));
+        let mut people: Vec<&String> = Vec::new();
+        for who in [&meta.speaker, &meta.guest, &meta.author].into_iter().flatten() {
+            if keep(who) && !people.contains(&who) {
+                people.push(who);
+            }
+        }
+        if !people.is_empty() {
+            let names: Vec<String> = people.iter().map(|p| escaped(p)).collect();
+            let _ = writeln!(b, "<p class=\"byline\">{}</p>", names.join(" · "));
+        }
+        if let Some(date) = &meta.date {
+            let _ = writeln!(b, "<p class=\"date\">{}</p>", escaped(date));
+        }
+        if let Some(src) = meta.source.as_deref().filter(|s| is_web_link(s)) {
+            let _ =
+                writeln!(b, "<p class=\"source\">{}: <a href=\"{}\">{}</a></p>", l.source, escaped(src), escaped(src));
+        }
+        if let Some(summary) = meta.summary.as_deref().filter(|s| keep(s)) {
+            let lang = if summary.chars().any(is_han) { Lang::Zh } else { Lang::En };
+            let _ =
+                writeln!(b, "<div class=\"summary\"{}>\n<p>{}</p>\n</div>", lang_attr(lang, view), escaped(summary));
+        }
+        let lists = [
+            (l.tags, &meta.tags),
+            (l.people, &meta.people),
+            (l.companies, &meta.companies_orgs),
+            (l.products, &meta.products_models),
+            (l.media, &meta.media_books),
+        ];
+        let mut facts = String::new();
+        for (label, items) in lists {
+            let items: Vec<String> = items.iter().filter(|i| keep(i)).map(|i| escaped(i)).collect();
+            if !items.is_empty() {
+                let _ = writeln!(facts, "<dt>{label}</dt>\n<dd>{}</dd>", items.join(", "));
+            }
+        }
+        if !facts.is_empty() {
+            let _ = writeln!(b, "<dl class=\"facts\">\n{facts}</dl>");
+        }
+        b.push_str("</section>\n");
+        page(book_lang(view), title, self.css_href, body_class(view), &b)
+    }
+
+    fn section(&mut self, section: &Section, label: &str) -> String {
+        let mut b = String::new();
+        b.push_str("<section epub:type=\"chapter\" role=\"doc-chapter\"");
+        match &section.heading {
+            Some(h) => {
+                let level = (h.level.clamp(1, 4) + 1).min(6);
+                let _ = write!(b, ">\n<h{level}{}>", lang_attr(h.lang, self.view));
+                self.inlines(&h.content, h.lang, &mut b);
+                let _ = writeln!(b, "</h{level}>");
+            }
+            None => {
+                let _ = writeln!(b, " aria-label=\"{}\">", escaped(label));
+            }
+        }
+        for block in &section.blocks {
+            self.block(block, &mut b);
+        }
+        for note in std::mem::take(&mut self.notes) {
+            b.push_str(&note);
+        }
+        b.push_str("</section>\n");
+        b
+    }
+
+    fn block(&mut self, block: &Block, b: &mut String) {
+        match block {
+            Block::Segment(s) => {
+                b.push_str("<div class=\"segment\">\n");
+                if !s.zh.is_empty() {
+                    self.side(&s.zh, Lang::Zh, b);
+                }
+                if !s.en.is_empty() {
+                    self.side(&s.en, Lang::En, b);
+                }
+                b.push_str("</div>\n");
+            }
+            Block::StageDirection { text, .. } => {
+                let lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
+                let _ = writeln!(b, "<p class=\"stage\"{}>{}</p>", lang_attr(lang, self.view), escaped(text));
+            }
+            Block::Quote { paragraphs, .. } => {
+                b.push_str("<blockquote>\n");
+                for p in paragraphs {
+                    let lang = if plain_text(&p.content, Lang::Zh).chars().any(is_han) { Lang::Zh } else { Lang::En };
+                    let _ = write!(b, "<p{}>", lang_attr(lang, self.view));
+                    self.inlines(&p.content, lang, b);
+                    b.push_str("</p>\n");
+                }
+                b.push_str("</blockquote>\n");
+            }
+            Block::Code { text, .. } => {
+                let _ = writeln!(b, "<pre><code>{}</code></pre>", escaped(text.trim_end_matches('\n')));
+            }
+            Block::ThematicBreak { .. } => b.push_str("<hr class=\"section-break\"/>\n"),
+            Block::Raw { .. } => {}
+        }
+    }
+
+    /// One language of a segment: a block with its language, paragraphs and list items inside.
+    fn side(&mut self, side: &[Paragraph], lang: Lang, b: &mut String) {
+        let class = match lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        };
+        let _ = writeln!(b, "<div class=\"{class}\"{}>", lang_attr(lang, self.view));
+        let mut open_list: Option<&'static str> = None;
+        for p in side {
+            let wants = p.list.map(|l| if l.number.is_some() { "ol" } else { "ul" });
+            if open_list != wants {
+                if let Some(tag) = open_list {
+                    let _ = writeln!(b, "</{tag}>");
+                }
+                if let Some(tag) = wants {
+                    match p.list.and_then(|l| l.number) {
+                        Some(n) if n != 1 => {
+                            let _ = writeln!(b, "<{tag} start=\"{n}\">");
+                        }
+                        _ => {
+                            let _ = writeln!(b, "<{tag}>");
+                        }
+                    }
+                }
+                open_list = wants;
+            }
+            b.push_str(if open_list.is_some() { "<li>" } else { "<p>" });
+            self.speaker(p, lang, b);
+            self.inlines(&p.content, lang, b);
+            b.push_str(if open_list.is_some() { "</li>\n" } else { "</p>\n" });
+        }
+        if let Some(tag) = open_list {
+            let _ = writeln!(b, "</{tag}>");
+        }
+        b.push_str("</div>\n");
+    }
+
+    /// The speaker label, shown once per turn.
+    fn speaker(&mut self, p: &Paragraph, lang: Lang, b: &mut String) {
+        let slot = &mut self.last_speaker[lang as usize];
+        match &p.speaker {
+            Some(Speaker::Named(name)) => {
+                if slot.as_deref() != Some(name.as_str()) {
+                    let colon = if lang == Lang::Zh { "：" } else { ": " };
+                    let _ = write!(b, "<span class=\"speaker\">{}{colon}</span>", escaped(name));
+                    *slot = Some(name.clone());
+                }
+            }
+            Some(Speaker::Turn) => {
+                b.push_str("<span class=\"turn\">— </span>");
+                *slot = None;
+            }
+            None => {}
+        }
+    }
+
+    fn inlines(&mut self, content: &[Inline], lang: Lang, b: &mut String) {
+        for inline in content {
+            match inline {
+                Inline::Text { text } => escape(text, b),
+                Inline::Strong { content } => {
+                    b.push_str("<strong>");
+                    self.inlines(content, lang, b);
+                    b.push_str("</strong>");
+                }
+                Inline::Emphasis { content } => {
+                    b.push_str("<em>");
+                    self.inlines(content, lang, b);
+                    b.push_str("</em>");
+                }
+                Inline::Code { code } => {
+                    b.push_str("<code>");
+                    escape(code, b);
+                    b.push_str("</code>");
+                }
+                Inline::Link { url, content } if is_web_link(url) => {
+                    let _ = write!(b, "<a href=\"{}\">", escaped(url));
+                    self.inlines(content, lang, b);
+                    b.push_str("</a>");
+                }
+                Inline::Link { content, .. } => self.inlines(content, lang, b),
+                Inline::LineBreak => b.push_str("<br/>"),
+                Inline::Turn => b.push_str("<span class=\"turn\">—</span>"),
+                Inline::Stage { text } => {
+                    b.push_str("<span class=\"stage\">");
+                    escape(text, b);
+                    b.push_str("</span>");
+                }
+                Inline::Glossary(g) => self.glossary_term(g, lang, b),
+            }
+        }
+    }
+
+    /// The term in bold, then a note reference to a footnote at the end of the page.
+    fn glossary_term(&mut self, g: &GlossaryTerm, lang: Lang, b: &mut String) {
+        if let Some(term) = &g.term {
+            b.push_str("<span class=\"term\">");
+            escape(term, b);
+            b.push_str("</span>");
+        }
+        let note = match (&g.name, &g.gloss) {
+            (None, None) => return,
+            (Some(n), Some(gl)) => format!("{n}: {gl}"),
+            (Some(n), None) => n.clone(),
+            (None, Some(gl)) => gl.clone(),
+        };
+        self.note_count += 1;
+        let n = self.note_count;
+        let id = format!("{}fn{n}", self.prefix);
+        let _ = write!(
+            b,
+            "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{id}\" id=\"{id}-ref\">{n}</a>"
+        );
+        let mut aside = format!("<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\"");
+        let note_lang = if note.chars().any(is_han) { Lang::Zh } else { Lang::En };
+        aside.push_str(&lang_attr(note_lang, self.view));
+        aside.push_str("><p>");
+        let _ = write!(aside, "<a href=\"#{id}-ref\">{n}</a> ");
+        if let Some(term) = &g.term {
+            let _ = write!(aside, "<strong>{}</strong>: ", escaped(term));
+        }
+        escape(&note, &mut aside);
+        aside.push_str("</p></aside>\n");
+        self.notes.push(aside);
+        let term = g.term.clone().or_else(|| g.name.clone()).unwrap_or_default();
+        let entry = GlossaryEntry { term, name: g.name.clone(), gloss: g.gloss.clone(), lang };
+        if !self.glossary.iter().any(|e| e.term == entry.term) {
+            self.glossary.push(entry);
+        }
+    }
+}
+
+/// ` lang="en" xml:lang="en"` where a block's language differs from the book's, and on every block of a
+/// bilingual book.
+pub(crate) fn lang_attr(lang: Lang, view: View) -> String {
+    let book = match view {
+        View::En => Lang::En,
+        View::Zh => Lang::Zh,
+        View::Bi => return format!(" lang=\"{0}\" xml:lang=\"{0}\"", lang.bcp47()),
+    };
+    if lang == book {
+        String::new()
+    } else {
+        format!(" lang=\"{0}\" xml:lang=\"{0}\"", lang.bcp47())
+    }
+}
+
+pub(crate) fn is_web_link(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:"))
+        && !url.contains(char::is_whitespace)
+}
+
+/// The first words of a paragraph, for a table-of-contents entry of a section without a heading.
+fn excerpt(text: &str) -> String {
+    let limit = if text.chars().any(is_han) { 18 } else { 48 };
+    let cut: String = text.chars().take(limit).collect();
+    if cut.len() < text.len() {
+        format!("{}…", cut.trim_end())
+    } else {
+        cut
+    }
+}
+
+/// The glossary page of a book.
+pub(crate) fn glossary_page(entries: &[(Option<String>, Vec<GlossaryEntry>)], view: View) -> String {
+    let title = glossary_title(view);
+    let mut b = String::new();
+    let _ = writeln!(b, "<section epub:type=\"glossary\" role=\"doc-glossary\">\n<h1>{title}</h1>");
+    for (group, items) in entries {
+        if items.is_empty() {
+            continue;
+        }
+        if let Some(g) = group {
+            let _ = writeln!(b, "<h2>{}</h2>", escaped(g));
+        }
+        b.push_str("<dl class=\"glossary\">\n");
+        for e in items {
+            let term_lang = if e.term.chars().any(is_han) { Lang::Zh } else { Lang::En };
+            let _ = writeln!(b, "<dt{}>{}</dt>", lang_attr(term_lang, view), escaped(&e.term));
+            let text = match (&e.name, &e.gloss) {
+                (Some(name), Some(gloss)) if name != &e.term => format!("{name}: {gloss}"),
+                (_, Some(gloss)) => gloss.clone(),
+                (Some(name), None) => name.clone(),
+                (None, None) => continue,
+            };
+            let text_lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
+            let _ = writeln!(b, "<dd{}>{}</dd>", lang_attr(text_lang, view), escaped(&text));
+        }
+        b.push_str("</dl>\n");
+    }
+    b.push_str("</section>\n");
+    page(book_lang(view), title, "../style.css", body_class(view), &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_drops_characters_xml_forbids() {
+        assert_eq!(escaped("a<b>&\"c\u{1}\u{b}d]]>"), "a&lt;b&gt;&amp;&quot;cd]]&gt;");
+    }
+
+    #[test]
+    fn english_title_of_a_chinese_titled_document() {
+        let doc = crate::parse::parse_str("---\ntitle: 标题\nspeaker: Ada\n---\n你好。\n", "a.md").unwrap().doc;
+        assert_eq!(display_title(&doc, View::Zh), "标题");
+        assert_eq!(display_title(&doc, View::En), "Ada: a transcript");
+    }
+}
