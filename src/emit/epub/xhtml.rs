@@ -368,13 +368,12 @@ impl<'d> DocRenderer<'d> {
     fn speaker(&mut self, p: &Paragraph, lang: Lang, b: &mut String) {
         let slot = &mut self.last_speaker[lang as usize];
         match &p.speaker {
-            Some(Speaker::Named(name)) => {
-                if slot.as_deref() != Some(name.as_str()) {
-                    let colon = if lang == Lang::Zh { "：" } else { ": " };
-                    let _ = write!(b, "<span class=\"speaker\">{}{colon}</span>", escaped(name));
-                    *slot = Some(name.clone());
-                }
+            Some(Speaker::Named(name)) if slot.as_deref() != Some(name.as_str()) => {
+                let colon = if lang == Lang::Zh { "：" } else { ": " };
+                let _ = write!(b, "<span class=\"speaker\">{}{colon}</span>", escaped(name));
+                *slot = Some(name.clone());
             }
+            Some(Speaker::Named(_)) => {}
             Some(Speaker::Turn) => {
                 b.push_str("<span class=\"turn\">— </span>");
                 *slot = None;
