@@ -6,7 +6,9 @@
 //! file fails. It never prints: the CLI reports what it returns, in input order.
 
 use crate::diag::{Diagnostic, Severity};
+use crate::emit::epub::{self, AnthologySpec};
 use crate::emit::{self, Rendered, WriteOptions, Writer};
+use crate::ir::Metadata;
 use crate::parse::{self, ParseError};
 use crate::select::View;
 use rayon::prelude::*;
@@ -260,20 +262,124 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
     report
 }
 
-/// Write `bytes` to `path` so that `path` is either untouched or complete: a temporary file in the same
-/// folder, renamed over it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// What making an anthology did: a report per input (in input order), and the book's own outcome.
+#[derive(Debug)]
+pub struct BookReport {
+    pub inputs: Vec<FileReport>,
+    /// Transcripts in the book.
+    pub chapters: usize,
+    /// The book could not be written (nothing was left at the output path).
+    pub failure: Option<String>,
+}
+
+/// Make one anthology of every input. Inputs are read twice: once for their metadata (to group and
+/// order them), then again, a few at a time, while the book is written, so memory does not grow with the
+/// size of the archive.
+pub fn make_book(
+    inputs: &[Input],
+    out: &Path,
+    spec: &AnthologySpec,
+    options: &WriteOptions,
+    jobs: Option<usize>,
+) -> BookReport {
+    let run = || make_book_inner(inputs, out, spec, options);
+    match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok()) {
+        Some(pool) => pool.install(run),
+        None => run(),
+    }
+}
+
+fn make_book_inner(inputs: &[Input], out: &Path, spec: &AnthologySpec, options: &WriteOptions) -> BookReport {
+    let scanned: Vec<(FileReport, Option<Metadata>)> = inputs.par_iter().map(scan).collect();
+    let mut reports: Vec<FileReport> = Vec::with_capacity(scanned.len());
+    let mut members: Vec<(usize, Metadata)> = Vec::new();
+    for (i, (report, meta)) in scanned.into_iter().enumerate() {
+        if let Some(meta) = meta {
+            members.push((i, meta));
+        }
+        reports.push(report);
+    }
+    let overwrites_input = fs::canonicalize(out)
+        .ok()
+        .is_some_and(|o| inputs.iter().any(|i| fs::canonicalize(&i.path).ok().as_ref() == Some(&o)));
+    if overwrites_input {
+        return BookReport {
+            inputs: reports,
+            chapters: 0,
+            failure: Some(format!("{} is an input; choose another output file", out.display())),
+        };
+    }
+    let metas: Vec<&Metadata> = members.iter().map(|(_, m)| m).collect();
+    let parts = epub::plan_parts(&metas, spec.group_by, spec.sort);
+    let load = |k: usize| -> Result<crate::ir::Document, String> {
+        let path = &inputs[members[k].0].path;
+        let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+        parse::parse(&bytes, &path.to_string_lossy()).map(|p| p.doc).map_err(|e| e.to_string())
+    };
+    let written = write_with_temp(out, |file| {
+        epub::write_anthology(file, spec, &parts, load, options).map(|(_, report)| report).map_err(|e| e.to_string())
+    });
+    match written {
+        Ok(book) => {
+            for k in book.skipped {
+                let lang = spec.view.name();
+                reports[members[k].0]
+                    .diagnostics
+                    .push(Diagnostic::warning(0, format!("no `{lang}` text; left out of the book")));
+            }
+            for (k, message) in book.failed {
+                reports[members[k].0].failures.push(Failure::whole_file(message));
+            }
+            BookReport { inputs: reports, chapters: book.chapters, failure: None }
+        }
+        Err(message) => BookReport { inputs: reports, chapters: 0, failure: Some(message) },
+    }
+}
+
+/// Parse one input for its metadata and diagnostics.
+fn scan(input: &Input) -> (FileReport, Option<Metadata>) {
+    let mut report = FileReport::new(&input.path);
+    let bytes = match fs::read(&input.path) {
+        Ok(b) => b,
+        Err(err) => {
+            report.failures.push(Failure::whole_file(format!("cannot read file: {err}")));
+            return (report, None);
+        }
+    };
+    match parse::parse(&bytes, &input.path.to_string_lossy()) {
+        Ok(parsed) => {
+            report.diagnostics = parsed.diagnostics;
+            report.source = Some(parsed.text);
+            (report, Some(parsed.doc.meta))
+        }
+        Err(err) => {
+            report.failures.push(Failure::from(&err));
+            report.source = String::from_utf8(bytes).ok();
+            (report, None)
+        }
+    }
+}
+
+/// Run `write` on a temporary file beside `path`, then rename it into place; on failure nothing is left.
+fn write_with_temp<T>(path: &Path, write: impl FnOnce(&mut fs::File) -> Result<T, String>) -> Result<T, String> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".bitext-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create folder {}: {e}", dir.display()))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".bitext-").suffix(".tmp").tempfile_in(dir).map_err(|e| e.to_string())?;
+    let value = write(tmp.as_file_mut())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644))?;
+        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).map_err(|e| e.to_string())?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    tmp.persist(path).map_err(|e| e.error.to_string())?;
+    Ok(value)
+}
+
+/// Write `bytes` to `path` so that `path` is either untouched or complete: a temporary file in the same
+/// folder, renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_with_temp(path, |file| file.write_all(bytes).map_err(|e| e.to_string()))
 }
 
 #[cfg(test)]

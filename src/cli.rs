@@ -3,9 +3,11 @@
 
 use crate::batch::{self, FileReport, Plan};
 use crate::diag::{Diagnostic, Severity};
+use crate::emit::epub::{AnthologySpec, GroupBy, SortBy};
 use crate::emit::{self, Rendered, WriteOptions, Writer};
 use crate::parse;
 use crate::select::View;
+use crate::theme::Theme;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use clap::{Args, Parser, Subcommand};
 use std::io::{self, IsTerminal, Read, Write};
@@ -42,6 +44,10 @@ pub enum Command {
 bitext convert corpus/ -o out\n  bitext convert a.md b.md -t md,txt,json -l zh,en -o out -j 4\n  \
 cat a.md | bitext convert - -t txt -l en")]
     Convert(ConvertArgs),
+    /// Make one EPUB anthology of many transcripts: a part per group, a chapter per transcript
+    #[command(after_help = "Examples:\n  bitext book corpus/ -o archive.epub\n  \
+bitext book corpus/ -o archive.en.epub --lang en --group-by speaker --sort title --title \"Talks\"")]
+    Book(BookArgs),
     /// Report problems in transcripts without writing anything; exits 1 if any input has an error
     #[command(after_help = "Example:\n  bitext check corpus/ --quiet")]
     Check(CheckArgs),
@@ -67,7 +73,59 @@ pub struct ConvertArgs {
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
     #[command(flatten)]
+    pub style: StyleArgs,
+    #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StyleArgs {
+    /// Book theme: a built-in name (classic, modern) or a folder holding epub.css
+    #[arg(long, value_name = "NAME|DIR", default_value = "classic")]
+    pub theme: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Transcript files or folders (walked for *.md)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The book to write
+    #[arg(short, long, value_name = "FILE.epub")]
+    pub out: PathBuf,
+    /// Language of the book: bi (both), zh or en
+    #[arg(short, long, value_name = "LANG", default_value = "bi")]
+    pub lang: View,
+    /// Title of the book (default: the input folder's name)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// One part per value of this front-matter key
+    #[arg(long, value_enum, default_value = "category")]
+    pub group_by: GroupArg,
+    /// Order of transcripts inside a part
+    #[arg(long, value_enum, default_value = "date")]
+    pub sort: SortArg,
+    /// Worker threads (default: one per core)
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GroupArg {
+    Category,
+    Area,
+    Speaker,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SortArg {
+    Date,
+    Title,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +148,7 @@ pub struct ReportArgs {
 pub fn run(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Convert(args) => convert(args),
+        Command::Book(args) => book(args),
         Command::Check(args) => check(args),
         Command::Formats => formats(),
     };
@@ -138,7 +197,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         return convert_stdin(&args, &formats, &views);
     }
-    let plan = Plan { formats, views, out_dir: args.out.clone(), options: WriteOptions::default() };
+    let plan = Plan { formats, views, out_dir: args.out.clone(), options: write_options(&args.style)? };
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
@@ -169,7 +228,7 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
             print_diagnostic(name, Some(&parsed.text), d);
         }
     }
-    match emit::render(formats[0], &parsed.doc, views[0], &WriteOptions::default())? {
+    match emit::render(formats[0], &parsed.doc, views[0], &write_options(&args.style)?)? {
         Rendered::Bytes(out) => {
             let mut stdout = io::stdout().lock();
             stdout.write_all(&out)?;
@@ -180,6 +239,67 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
             print_diagnostic(name, None, &note);
             Ok(EXIT_OK)
         }
+    }
+}
+
+/// Per-stage options from the flags and the environment (`SOURCE_DATE_EPOCH`).
+fn write_options(style: &StyleArgs) -> anyhow::Result<WriteOptions> {
+    let theme = Theme::load(&style.theme)?;
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => Some(
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not `{v}`"))?,
+        ),
+        _ => None,
+    };
+    Ok(WriteOptions { theme, source_date_epoch })
+}
+
+fn book(args: BookArgs) -> anyhow::Result<i32> {
+    let options = write_options(&args.style)?;
+    let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
+    if inputs.is_empty() {
+        if reports.is_empty() {
+            anyhow::bail!("no *.md files found in the given folders");
+        }
+        return Ok(finish(&reports, &args.report, "converted"));
+    }
+    let title = args.title.clone().unwrap_or_else(|| {
+        let folder = args.inputs.iter().find(|p| p.is_dir()).and_then(|p| std::fs::canonicalize(p).ok());
+        folder
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Anthology".into())
+    });
+    let spec = AnthologySpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
+    let made = batch::make_book(&inputs, &args.out, &spec, &options, args.jobs);
+    reports.extend(made.inputs);
+    let code = finish(&reports, &args.report, "read");
+    match made.failure {
+        Some(message) => {
+            eprintln!("error: cannot write {}: {message}", args.out.display());
+            Ok(EXIT_SOME_FAILED)
+        }
+        None => {
+            eprintln!("wrote {} ({} transcripts)", args.out.display(), made.chapters);
+            Ok(code)
+        }
+    }
+}
+
+fn group(g: GroupArg) -> GroupBy {
+    match g {
+        GroupArg::Category => GroupBy::Category,
+        GroupArg::Area => GroupBy::Area,
+        GroupArg::Speaker => GroupBy::Speaker,
+        GroupArg::None => GroupBy::None,
+    }
+}
+
+fn sort(s: SortArg) -> SortBy {
+    match s {
+        SortArg::Date => SortBy::Date,
+        SortArg::Title => SortBy::Title,
     }
 }
 

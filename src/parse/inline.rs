@@ -334,7 +334,8 @@ pub(super) fn is_plausible_name(name: &str) -> bool {
     let count = name.chars().count();
     let han = name.chars().filter(|&c| is_han(c)).count();
     (1..=40).contains(&count)
-        && !name.contains(['。', '，', '！', '？', '（', '(', '[', '"', '“', ':', '：', '、', '；'])
+        && !name.contains(['。', '，', '！', '？', '[', '"', '“', ':', '：', '、', '；'])
+        && name.matches(['(', '（']).count() == name.matches([')', '）']).count()
         && name.split_whitespace().count() <= 5
         && (han == 0 || (han <= 10 && !name.contains(PHRASE_CHARS)))
 }
@@ -782,6 +783,7 @@ mod tests {
             ("**Ada**: hello", "Ada"),
             ("**主持人：** 你好", "主持人"),
             ("**戴维·乌列维奇**：你好", "戴维·乌列维奇"),
+            ("**Speaker (Façade)**: So", "Speaker (Façade)"),
         ] {
             let c = para(md, Lang::En);
             assert_eq!(c.paragraph.speaker, Some(Speaker::Named(name.into())), "{md}");

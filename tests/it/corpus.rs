@@ -7,15 +7,15 @@ use std::fs;
 use std::path::Path;
 
 /// What the source holds, by the scanner's reading.
-struct Oracle {
+pub struct Oracle {
     /// English originals in order (inside `<details>` or a stray `<p class="english-text">`, or the
     /// English paragraphs of a file without `<details>`).
-    english: Vec<String>,
+    pub english: Vec<String>,
     /// Chinese paragraphs in order (outside `<details>`).
-    chinese: Vec<String>,
+    pub chinese: Vec<String>,
 }
 
-fn strip_tags(s: &str) -> String {
+pub fn strip_tags(s: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in s.chars() {
@@ -26,10 +26,10 @@ fn strip_tags(s: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+    out.replace("&gt;", ">").replace("&lt;", "<").replace("&quot;", "\"").replace("&amp;", "&")
 }
 
-fn oracle(text: &str) -> Oracle {
+pub fn oracle(text: &str) -> Oracle {
     let body = body(text);
     let has_details = body.contains("<details>");
     let mut english = Vec::new();

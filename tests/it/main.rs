@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod corpus;
+mod epub;
 mod fixtures;
 mod golden;
 mod roundtrip;

