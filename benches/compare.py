@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Whole-process timings: bitext against pandoc on the same files, in the same run.
 
-    python3 benches/compare.py [--corpus DIR] [--runs N]
+    python3 benches/compare.py [--corpus DIR] [--runs N] [--only markdown|epub]
 
 Builds bitext in release mode, then times, for one file and for the whole corpus:
-  - bitext: one process converting to markdown in all three languages (bi, zh, en);
-  - pandoc: `pandoc -f markdown -t markdown`, one process per file, as a user would script it.
+  - markdown: bitext writing markdown in all three languages (bi, zh, en) in one process, against
+    `pandoc -f markdown -t markdown`, one process per file, as a user would script it;
+  - epub: bitext writing one bilingual EPUB per transcript in one process, against
+    `pandoc -f markdown -t epub3`, one process per file; and the anthology of the whole corpus.
 Reports the median wall time of N runs, the ratio, and the peak resident memory of each tool.
 Needs pandoc on PATH (Debian: apt-get install pandoc).
 """
@@ -52,6 +54,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=os.environ.get("BITEXT_CORPUS", os.path.join(ROOT, "..", "shared", "corpus")))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["markdown", "epub"])
     args = parser.parse_args()
 
     if shutil.which("pandoc") is None:
@@ -62,29 +65,37 @@ def main():
     size = sum(os.path.getsize(f) for f in files)
     pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
-    with tempfile.TemporaryDirectory() as out:
-        def bitext_cmd(inputs):
-            return [[bitext, "convert", *inputs, "-o", out, "-t", "md", "-l", "bi,zh,en", "-q"]]
-
-        def pandoc_cmds(inputs):
-            return [["pandoc", "-f", "markdown", "-t", "markdown", "-o", os.path.join(out, "p.md"), f] for f in inputs]
-
-        rows = []
-        for label, inputs in [("one file (" + os.path.basename(files[0]) + ")", files[:1]), (f"corpus ({len(files)} files)", files)]:
-            b = timed(bitext_cmd(inputs), args.runs)
-            p = timed(pandoc_cmds(inputs), max(1, args.runs // 2))
-            rows.append((label, b, p))
-        mem_b = peak_rss_kib(bitext_cmd(files))
-        mem_p = peak_rss_kib(pandoc_cmds(files))
-
     print(f"bitext vs {pandoc_version}, {len(files)} files, {size / 1e6:.2f} MB, median of {args.runs} runs, {os.cpu_count()} cores")
-    print()
-    print("| input | bitext md (bi+zh+en) | pandoc -t markdown | pandoc / bitext |")
-    print("|---|---|---|---|")
-    for label, b, p in rows:
-        print(f"| {label} | {b * 1000:.1f} ms | {p * 1000:.0f} ms | {p / b:.0f}x |")
-    print()
-    print(f"peak memory over the corpus: bitext {mem_b / 1024:.1f} MiB, pandoc {mem_p / 1024:.1f} MiB (largest single process)")
+    with tempfile.TemporaryDirectory() as out:
+        jobs = {
+            "markdown": (["-t", "md", "-l", "bi,zh,en"], ["-t", "markdown"], "p.md", "bitext md (bi+zh+en)", "pandoc -t markdown"),
+            "epub": (["-t", "epub", "-l", "bi"], ["-t", "epub3"], "p.epub", "bitext epub (bi)", "pandoc -t epub3"),
+        }
+        for kind, (bitext_args, pandoc_args, pandoc_out, b_label, p_label) in jobs.items():
+            if args.only and args.only != kind:
+                continue
+
+            def bitext_cmd(inputs):
+                return [[bitext, "convert", *inputs, "-o", out, *bitext_args, "-q"]]
+
+            def pandoc_cmds(inputs):
+                return [["pandoc", "-f", "markdown", *pandoc_args, "-o", os.path.join(out, pandoc_out), f] for f in inputs]
+
+            print()
+            print(f"| input | {b_label} | {p_label} | pandoc / bitext |")
+            print("|---|---|---|---|")
+            for label, inputs in [("one file (" + os.path.basename(files[0]) + ")", files[:1]), (f"corpus ({len(files)} files)", files)]:
+                b = timed(bitext_cmd(inputs), args.runs)
+                p = timed(pandoc_cmds(inputs), max(1, args.runs // 2))
+                print(f"| {label} | {b * 1000:.1f} ms | {p * 1000:.0f} ms | {p / b:.0f}x |")
+            mem_b = peak_rss_kib(bitext_cmd(files))
+            mem_p = peak_rss_kib(pandoc_cmds(files))
+            print(f"\npeak memory over the corpus: bitext {mem_b / 1024:.1f} MiB, pandoc {mem_p / 1024:.1f} MiB (largest single process)")
+            if kind == "epub":
+                book = [[bitext, "book", args.corpus, "-o", os.path.join(out, "anthology.epub"), "-q"]]
+                t = timed(book, args.runs)
+                m = peak_rss_kib(book)
+                print(f"anthology of the corpus (bitext book): {t * 1000:.1f} ms, peak memory {m / 1024:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -62,8 +62,9 @@ pub struct FileReport {
     pub outputs: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<Failure>,
-    /// The decoded source, for showing diagnostics with their line.
-    pub source: Option<String>,
+    /// The source lines that diagnostics and failures point at (line number, text), so they can be shown
+    /// without keeping whole files in memory.
+    pub lines: Vec<(u32, String)>,
 }
 
 impl FileReport {
@@ -73,7 +74,7 @@ impl FileReport {
             outputs: Vec::new(),
             diagnostics: Vec::new(),
             failures: Vec::new(),
-            source: None,
+            lines: Vec::new(),
         }
     }
 
@@ -83,6 +84,38 @@ impl FileReport {
 
     pub fn warnings(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// The text of source line `n`, when a diagnostic points at it.
+    pub fn line(&self, n: u32) -> Option<&str> {
+        self.lines.iter().find(|(k, _)| *k == n).map(|(_, t)| t.as_str())
+    }
+
+    /// Keep the lines of `text` that this report's diagnostics and failures point at.
+    fn keep_lines(&mut self, text: &str) {
+        let mut wanted: Vec<u32> = self
+            .diagnostics
+            .iter()
+            .map(|d| d.line)
+            .chain(self.failures.iter().map(|f| f.line))
+            .filter(|&l| l > 0)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return;
+        }
+        let mut wanted = wanted.into_iter().peekable();
+        for (i, line) in text.split('\n').enumerate() {
+            let n = i as u32 + 1;
+            if wanted.peek() == Some(&n) {
+                self.lines.push((n, line.to_string()));
+                wanted.next();
+            }
+            if wanted.peek().is_none() {
+                break;
+            }
+        }
     }
 }
 
@@ -237,7 +270,9 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
         Ok(p) => p,
         Err(err) => {
             report.failures.push(Failure::from(&err));
-            report.source = String::from_utf8(bytes).ok();
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                report.keep_lines(text);
+            }
             return report;
         }
     };
@@ -258,7 +293,7 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
             Err(err) => report.failures.push(Failure::whole_file(err.to_string())),
         }
     }
-    report.source = Some(parsed.text);
+    report.keep_lines(&parsed.text);
     report
 }
 
@@ -349,12 +384,14 @@ fn scan(input: &Input) -> (FileReport, Option<Metadata>) {
     match parse::parse(&bytes, &input.path.to_string_lossy()) {
         Ok(parsed) => {
             report.diagnostics = parsed.diagnostics;
-            report.source = Some(parsed.text);
+            report.keep_lines(&parsed.text);
             (report, Some(parsed.doc.meta))
         }
         Err(err) => {
             report.failures.push(Failure::from(&err));
-            report.source = String::from_utf8(bytes).ok();
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                report.keep_lines(text);
+            }
             (report, None)
         }
     }

@@ -219,13 +219,13 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
         Err(err) => {
             let source = String::from_utf8(bytes).ok();
             let diag = Diagnostic::error(err.line(), err.to_string()).at_column(err.column());
-            print_diagnostic(name, source.as_deref(), &diag);
+            print_diagnostic(name, source.as_deref().and_then(|s| line_of(s, diag.line)), &diag);
             return Ok(EXIT_SOME_FAILED);
         }
     };
     if !args.report.quiet {
         for d in &parsed.diagnostics {
-            print_diagnostic(name, Some(&parsed.text), d);
+            print_diagnostic(name, line_of(&parsed.text, d.line), d);
         }
     }
     match emit::render(formats[0], &parsed.doc, views[0], &write_options(&args.style)?)? {
@@ -323,11 +323,11 @@ fn finish(reports: &[FileReport], args: &ReportArgs, verb: &str) -> i32 {
         let name = report.input.display().to_string();
         for failure in &report.failures {
             let diag = Diagnostic::error(failure.line, &failure.message).at_column(failure.column);
-            print_diagnostic(&name, report.source.as_deref(), &diag);
+            print_diagnostic(&name, report.line(diag.line), &diag);
         }
         for d in &report.diagnostics {
             if d.severity == Severity::Error || !args.quiet {
-                print_diagnostic(&name, report.source.as_deref(), d);
+                print_diagnostic(&name, report.line(d.line), d);
             }
         }
         warnings += report.warnings();
@@ -347,14 +347,19 @@ fn finish(reports: &[FileReport], args: &ReportArgs, verb: &str) -> i32 {
     }
 }
 
+/// Line `n` (1-based) of `text`.
+fn line_of(text: &str, n: u32) -> Option<&str> {
+    n.checked_sub(1).and_then(|i| text.split('\n').nth(i as usize))
+}
+
 /// One diagnostic, rustc-style, with its source line when there is one.
-fn print_diagnostic(path: &str, source: Option<&str>, d: &Diagnostic) {
+fn print_diagnostic(path: &str, line_text: Option<&str>, d: &Diagnostic) {
     let renderer = if io::stderr().is_terminal() { Renderer::styled() } else { Renderer::plain() };
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.split('\n').nth(d.line as usize - 1));
+    let line_text = line_text.filter(|_| d.line > 0);
     let rendered = match line_text {
         Some(text) => {
             let shown: String = text.chars().take(160).collect();
