@@ -279,22 +279,32 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
     report.diagnostics = parsed.diagnostics;
     for (path, writer, view) in targets {
         match emit::render(*writer, &parsed.doc, *view, &plan.options) {
-            Ok(Rendered::Bytes(bytes)) => match write_atomic(path, &bytes) {
-                Ok(()) => report.outputs.push(path.clone()),
-                Err(err) => {
-                    report.failures.push(Failure::whole_file(format!("cannot write {}: {err}", path.display())))
+            Ok(Rendered { bytes: Some(bytes), diagnostics }) => {
+                report.diagnostics.extend(diagnostics);
+                match write_atomic(path, &bytes) {
+                    Ok(()) => report.outputs.push(path.clone()),
+                    Err(err) => {
+                        report.failures.push(Failure::whole_file(format!("cannot write {}: {err}", path.display())))
+                    }
                 }
-            },
-            Ok(Rendered::Nothing(note)) => {
+            }
+            Ok(Rendered { bytes: None, diagnostics }) => {
                 // A stale output from an earlier run would now be wrong: remove it.
                 let _ = fs::remove_file(path);
-                report.diagnostics.push(note);
+                report.diagnostics.extend(diagnostics);
             }
             Err(err) => report.failures.push(Failure::whole_file(err.to_string())),
         }
     }
     report.keep_lines(&parsed.text);
     report
+}
+
+/// The format of an anthology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookFormat {
+    Epub,
+    Pdf,
 }
 
 /// What making an anthology did: a report per input (in input order), and the book's own outcome.
@@ -313,18 +323,25 @@ pub struct BookReport {
 pub fn make_book(
     inputs: &[Input],
     out: &Path,
+    format: BookFormat,
     spec: &AnthologySpec,
     options: &WriteOptions,
     jobs: Option<usize>,
 ) -> BookReport {
-    let run = || make_book_inner(inputs, out, spec, options);
+    let run = || make_book_inner(inputs, out, format, spec, options);
     match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok()) {
         Some(pool) => pool.install(run),
         None => run(),
     }
 }
 
-fn make_book_inner(inputs: &[Input], out: &Path, spec: &AnthologySpec, options: &WriteOptions) -> BookReport {
+fn make_book_inner(
+    inputs: &[Input],
+    out: &Path,
+    format: BookFormat,
+    spec: &AnthologySpec,
+    options: &WriteOptions,
+) -> BookReport {
     let scanned: Vec<(FileReport, Option<Metadata>)> = inputs.par_iter().map(scan).collect();
     let mut reports: Vec<FileReport> = Vec::with_capacity(scanned.len());
     let mut members: Vec<(usize, Metadata)> = Vec::new();
@@ -351,9 +368,19 @@ fn make_book_inner(inputs: &[Input], out: &Path, spec: &AnthologySpec, options: 
         let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
         parse::parse(&bytes, &path.to_string_lossy()).map(|p| p.doc).map_err(|e| e.to_string())
     };
-    let written = write_with_temp(out, |file| {
-        epub::write_anthology(file, spec, &parts, load, options).map(|(_, report)| report).map_err(|e| e.to_string())
-    });
+    let written = match format {
+        BookFormat::Epub => write_with_temp(out, |file| {
+            epub::write_anthology(file, spec, &parts, load, options)
+                .map(|(_, report)| report)
+                .map_err(|e| e.to_string())
+        }),
+        BookFormat::Pdf => pdf_book(out, spec, &parts, &load, options).map(|(report, notes)| {
+            if let Some(first) = reports.first_mut() {
+                first.diagnostics.extend(notes);
+            }
+            report
+        }),
+    };
     match written {
         Ok(book) => {
             for k in book.skipped {
@@ -369,6 +396,32 @@ fn make_book_inner(inputs: &[Input], out: &Path, spec: &AnthologySpec, options: 
         }
         Err(message) => BookReport { inputs: reports, chapters: 0, failure: Some(message) },
     }
+}
+
+/// An anthology as one PDF. Unlike the EPUB, the whole book is set in memory before it is written.
+fn pdf_book(
+    out: &Path,
+    spec: &AnthologySpec,
+    parts: &epub::Parts,
+    load: &(dyn Fn(usize) -> Result<crate::ir::Document, String> + Sync),
+    options: &WriteOptions,
+) -> Result<(epub::AnthologyReport, Vec<Diagnostic>), String> {
+    let mut report = epub::AnthologyReport::default();
+    let mut docs = Vec::new();
+    for (group, members) in parts {
+        for &k in members {
+            match load(k) {
+                Ok(doc) if spec.view.lang().is_some_and(|l| !doc.has_lang(l)) => report.skipped.push(k),
+                Ok(doc) => docs.push((group.clone(), doc)),
+                Err(message) => report.failed.push((k, message)),
+            }
+        }
+    }
+    report.chapters = docs.len();
+    let (bytes, notes) = crate::emit::pdf::anthology(&mut docs.into_iter(), &spec.title, spec.view, options)
+        .map_err(|e| e.to_string())?;
+    write_atomic(out, &bytes)?;
+    Ok((report, notes))
 }
 
 /// Parse one input for its metadata and diagnostics.

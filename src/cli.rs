@@ -1,17 +1,19 @@
 //! The command line: clap definitions, the step from flags to per-stage options, and the reporting of
 //! what the library returned. This is the only module that prints.
 
-use crate::batch::{self, FileReport, Plan};
+use crate::batch::{self, BookFormat, FileReport, Plan};
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::epub::{AnthologySpec, GroupBy, SortBy};
-use crate::emit::{self, Rendered, WriteOptions, Writer};
+use crate::emit::pdf::{FontRequest, FontSet, FontSpec, Paper, PdfOptions};
+use crate::emit::{self, WriteOptions, Writer};
 use crate::parse;
 use crate::select::View;
-use crate::theme::Theme;
+use crate::theme::{Layout, Theme};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use clap::{Args, Parser, Subcommand};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Exit codes, as ripgrep uses them.
 pub const EXIT_OK: i32 = 0;
@@ -80,9 +82,21 @@ pub struct ConvertArgs {
 
 #[derive(Debug, Args)]
 pub struct StyleArgs {
-    /// Book theme: a built-in name (classic, modern) or a folder holding epub.css
+    /// Theme of books and PDFs: a built-in name (classic, modern) or a folder holding epub.css and pdf.yaml
     #[arg(long, value_name = "NAME|DIR", default_value = "classic")]
     pub theme: String,
+    /// PDF: how a bilingual page is laid out (default: the theme's)
+    #[arg(long, value_enum)]
+    pub layout: Option<Layout>,
+    /// PDF: paper size
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: Paper,
+    /// PDF: the Chinese font file, with a face index for collections (.ttc)
+    #[arg(long, value_name = "PATH[:INDEX]")]
+    pub font_zh: Option<FontSpec>,
+    /// PDF: the Latin font file, with a face index for collections
+    #[arg(long, value_name = "PATH[:INDEX]")]
+    pub font_en: Option<FontSpec>,
 }
 
 #[derive(Debug, Args)]
@@ -91,8 +105,11 @@ pub struct BookArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// The book to write
-    #[arg(short, long, value_name = "FILE.epub")]
+    #[arg(short, long, value_name = "FILE.epub|FILE.pdf")]
     pub out: PathBuf,
+    /// Format of the book: epub or pdf (default: from the output's extension, else epub)
+    #[arg(short = 't', long = "to", value_name = "FORMAT")]
+    pub format: Option<String>,
     /// Language of the book: bi (both), zh or en
     #[arg(short, long, value_name = "LANG", default_value = "bi")]
     pub lang: View,
@@ -197,7 +214,8 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         return convert_stdin(&args, &formats, &views);
     }
-    let plan = Plan { formats, views, out_dir: args.out.clone(), options: write_options(&args.style)? };
+    let pdf = formats.iter().any(|f| f.name() == "pdf");
+    let plan = Plan { formats, views, out_dir: args.out.clone(), options: write_options(&args.style, pdf)? };
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
@@ -228,23 +246,30 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
             print_diagnostic(name, line_of(&parsed.text, d.line), d);
         }
     }
-    match emit::render(formats[0], &parsed.doc, views[0], &write_options(&args.style)?)? {
-        Rendered::Bytes(out) => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(&out)?;
-            stdout.flush()?;
-            Ok(EXIT_OK)
-        }
-        Rendered::Nothing(note) => {
-            print_diagnostic(name, None, &note);
-            Ok(EXIT_OK)
-        }
+    let options = write_options(&args.style, formats.iter().any(|f| f.name() == "pdf"))?;
+    let rendered = emit::render(formats[0], &parsed.doc, views[0], &options)?;
+    for note in &rendered.diagnostics {
+        print_diagnostic(name, None, note);
     }
+    if let Some(out) = rendered.bytes {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(&out)?;
+        stdout.flush()?;
+    }
+    Ok(EXIT_OK)
 }
 
-/// Per-stage options from the flags and the environment (`SOURCE_DATE_EPOCH`).
-fn write_options(style: &StyleArgs) -> anyhow::Result<WriteOptions> {
+/// Per-stage options from the flags and the environment (`SOURCE_DATE_EPOCH`). Fonts are found and
+/// parsed only when a PDF is asked for, once for the whole run.
+fn write_options(style: &StyleArgs, pdf: bool) -> anyhow::Result<WriteOptions> {
     let theme = Theme::load(&style.theme)?;
+    let fonts = if pdf {
+        let request =
+            FontRequest { families: theme.pdf.fonts.clone(), zh: style.font_zh.clone(), en: style.font_en.clone() };
+        Some(Arc::new(FontSet::load(&request)?))
+    } else {
+        None
+    };
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => Some(
             v.trim()
@@ -253,11 +278,21 @@ fn write_options(style: &StyleArgs) -> anyhow::Result<WriteOptions> {
         ),
         _ => None,
     };
-    Ok(WriteOptions { theme, source_date_epoch })
+    Ok(WriteOptions { theme, source_date_epoch, pdf: PdfOptions { fonts, paper: style.paper, layout: style.layout } })
 }
 
 fn book(args: BookArgs) -> anyhow::Result<i32> {
-    let options = write_options(&args.style)?;
+    let format = match args.format.as_deref() {
+        Some(f) => f.to_string(),
+        None if args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => "pdf".to_string(),
+        None => "epub".to_string(),
+    };
+    let format = match format.as_str() {
+        "epub" => BookFormat::Epub,
+        "pdf" => BookFormat::Pdf,
+        other => anyhow::bail!("a book is epub or pdf, not `{other}`"),
+    };
+    let options = write_options(&args.style, format == BookFormat::Pdf)?;
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() {
         if reports.is_empty() {
@@ -272,7 +307,7 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
             .unwrap_or_else(|| "Anthology".into())
     });
     let spec = AnthologySpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
-    let made = batch::make_book(&inputs, &args.out, &spec, &options, args.jobs);
+    let made = batch::make_book(&inputs, &args.out, format, &spec, &options, args.jobs);
     reports.extend(made.inputs);
     let code = finish(&reports, &args.report, "read");
     match made.failure {

@@ -8,16 +8,146 @@ use std::path::Path;
 use thiserror::Error;
 
 /// A theme, ready to use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
     pub name: String,
     /// The style sheet of EPUB books.
     pub epub_css: String,
+    /// How PDFs are set.
+    pub pdf: PdfStyle,
 }
 
-/// The built-in themes: name, style sheet.
-const BUILTIN: &[(&str, &str)] =
-    &[("classic", include_str!("../themes/classic/epub.css")), ("modern", include_str!("../themes/modern/epub.css"))];
+/// The built-in themes: name, EPUB style sheet, PDF settings.
+const BUILTIN: &[(&str, &str, &str)] = &[
+    ("classic", include_str!("../themes/classic/epub.css"), include_str!("../themes/classic/pdf.yaml")),
+    ("modern", include_str!("../themes/modern/epub.css"), include_str!("../themes/modern/pdf.yaml")),
+];
+
+/// PDF settings of a theme (`pdf.yaml`): sizes in points, margins in millimetres, colours `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PdfStyle {
+    pub fonts: crate::emit::pdf::FontFamilies,
+    pub body_zh: f32,
+    pub body_en: f32,
+    pub heading: f32,
+    pub title: f32,
+    pub small: f32,
+    /// Line height as a multiple of the font size.
+    pub leading: f32,
+    pub paragraph_gap: f32,
+    pub segment_gap: f32,
+    pub margins_mm: Margins,
+    pub colours: Colours,
+    pub layout: Layout,
+    pub english_align: Align,
+    pub glossary: GlossaryStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Margins {
+    pub top: f32,
+    pub bottom: f32,
+    pub inner: f32,
+    pub outer: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Colours {
+    pub text: String,
+    pub english: String,
+    pub heading: String,
+    pub speaker: String,
+    pub muted: String,
+}
+
+/// How the two languages of a bilingual PDF sit on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// Each Chinese passage, then its English below.
+    Interleaved,
+    /// Chinese and English side by side, each segment starting on the same line in both columns.
+    Parallel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Ragged,
+    Justified,
+}
+
+/// How glossary annotations appear in a PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GlossaryStyle {
+    /// As in the source: the term, then its name and gloss in parentheses.
+    Inline,
+    /// The term with a note number; the name and gloss at the foot of the page.
+    Footnotes,
+}
+
+impl Default for PdfStyle {
+    fn default() -> Self {
+        PdfStyle {
+            fonts: Default::default(),
+            body_zh: 10.5,
+            body_en: 9.5,
+            heading: 14.0,
+            title: 21.0,
+            small: 7.5,
+            leading: 1.75,
+            paragraph_gap: 3.0,
+            segment_gap: 7.0,
+            margins_mm: Margins { top: 20.0, bottom: 20.0, inner: 18.0, outer: 16.0 },
+            colours: Colours {
+                text: "#1a1a1a".into(),
+                english: "#4a4a4a".into(),
+                heading: "#1a1a1a".into(),
+                speaker: "#000000".into(),
+                muted: "#808080".into(),
+            },
+            layout: Layout::Interleaved,
+            english_align: Align::Ragged,
+            glossary: GlossaryStyle::Inline,
+        }
+    }
+}
+
+impl PdfStyle {
+    fn parse(yaml: &str, origin: &str) -> Result<PdfStyle, ThemeError> {
+        let style: PdfStyle = serde_yaml::from_str(yaml)
+            .map_err(|e| ThemeError::Unreadable { path: origin.to_string(), message: e.to_string() })?;
+        for c in [
+            &style.colours.text,
+            &style.colours.english,
+            &style.colours.heading,
+            &style.colours.speaker,
+            &style.colours.muted,
+        ] {
+            if parse_colour(c).is_none() {
+                return Err(ThemeError::Unreadable {
+                    path: origin.into(),
+                    message: format!("colour `{c}` is not #rrggbb"),
+                });
+            }
+        }
+        Ok(style)
+    }
+}
+
+/// `#rrggbb` to RGB in 0..=1.
+pub fn parse_colour(hex: &str) -> Option<[f32; 3]> {
+    let h = hex.strip_prefix('#')?;
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let v = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok().map(|x| f32::from(x) / 255.0);
+    Some([v(0)?, v(2)?, v(4)?])
+}
 
 #[derive(Debug, Error)]
 pub enum ThemeError {
@@ -29,7 +159,7 @@ pub enum ThemeError {
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme::builtin("classic").expect("the classic theme is built in")
+        Theme::builtin("classic").expect("the classic theme is built in and valid")
     }
 }
 
@@ -42,18 +172,17 @@ impl fmt::Display for Theme {
 impl Theme {
     /// Names of the built-in themes.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
-        BUILTIN.iter().map(|(name, _)| *name)
+        BUILTIN.iter().map(|(name, _, _)| *name)
     }
 
     pub fn builtin(name: &str) -> Option<Theme> {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(n, css)| Theme { name: n.to_string(), epub_css: css.to_string() })
+        let (n, css, pdf) = BUILTIN.iter().find(|(n, _, _)| *n == name)?;
+        let pdf = PdfStyle::parse(pdf, &format!("built-in theme {n}")).ok()?;
+        Some(Theme { name: n.to_string(), epub_css: css.to_string(), pdf })
     }
 
-    /// A built-in theme by name, or a theme folder (anything containing a path separator or that exists
-    /// as a folder).
+    /// A built-in theme by name, or a theme folder holding `epub.css` and, optionally, `pdf.yaml` (the
+    /// classic theme's PDF settings otherwise).
     pub fn load(name_or_dir: &str) -> Result<Theme, ThemeError> {
         if let Some(theme) = Theme::builtin(name_or_dir) {
             return Ok(theme);
@@ -66,8 +195,16 @@ impl Theme {
         let css_path = dir.join("epub.css");
         let epub_css = std::fs::read_to_string(&css_path)
             .map_err(|e| ThemeError::Unreadable { path: css_path.display().to_string(), message: e.to_string() })?;
+        let pdf_path = dir.join("pdf.yaml");
+        let pdf = match std::fs::read_to_string(&pdf_path) {
+            Ok(yaml) => PdfStyle::parse(&yaml, &pdf_path.display().to_string())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Theme::default().pdf,
+            Err(e) => {
+                return Err(ThemeError::Unreadable { path: pdf_path.display().to_string(), message: e.to_string() })
+            }
+        };
         let name = dir.file_name().map_or_else(|| name_or_dir.to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(Theme { name, epub_css })
+        Ok(Theme { name, epub_css, pdf })
     }
 }
 
@@ -79,7 +216,8 @@ mod tests {
     fn builtin_themes_load_by_name() {
         assert!(Theme::builtin_names().count() >= 2);
         for name in Theme::builtin_names() {
-            let theme = Theme::load(name).unwrap();
+            let theme = Theme::load(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(theme.pdf.body_zh > 5.0);
             assert!(theme.epub_css.contains("line-break: strict"), "{name}");
             assert!(theme.epub_css.contains("text-indent: 2em"), "{name}");
         }
@@ -91,6 +229,9 @@ mod tests {
         std::fs::write(dir.path().join("epub.css"), "body { color: red; }").unwrap();
         let theme = Theme::load(dir.path().to_str().unwrap()).unwrap();
         assert_eq!(theme.epub_css, "body { color: red; }");
+        assert_eq!(theme.pdf, Theme::default().pdf);
+        std::fs::write(dir.path().join("pdf.yaml"), "leading: 2\ncolours: { text: red }\n").unwrap();
+        assert!(Theme::load(dir.path().to_str().unwrap()).is_err());
         assert!(matches!(Theme::load("no-such-theme"), Err(ThemeError::Unknown { .. })));
     }
 }

@@ -7,6 +7,7 @@
 pub mod epub;
 mod json;
 mod markdown;
+pub mod pdf;
 mod text;
 
 use crate::diag::Diagnostic;
@@ -23,6 +24,8 @@ pub struct WriteOptions {
     pub theme: crate::theme::Theme,
     /// `SOURCE_DATE_EPOCH`: the time stamped into formats that record one, when set.
     pub source_date_epoch: Option<i64>,
+    /// Fonts, paper and layout of PDF output.
+    pub pdf: pdf::PdfOptions,
 }
 
 #[derive(Debug, Error)]
@@ -46,9 +49,20 @@ pub trait Writer: Sync + Send {
     }
     /// Render `doc`. For `View::Zh`/`View::En` the document has already been reduced to that language.
     fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError>;
+
+    /// Render `doc` and report what could not be rendered faithfully (a character no font has). Writers
+    /// that never degrade keep the default.
+    fn write_reporting(
+        &self,
+        doc: &Document,
+        view: View,
+        options: &WriteOptions,
+    ) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
+        Ok((self.write(doc, view, options)?, Vec::new()))
+    }
 }
 
-static WRITERS: &[&dyn Writer] = &[&Markdown, &text::PlainText, &json::Json, &epub::Epub];
+static WRITERS: &[&dyn Writer] = &[&Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf];
 
 /// Every registered writer, in the order `--help` lists them.
 pub fn writers() -> &'static [&'static dyn Writer] {
@@ -62,10 +76,11 @@ pub fn find(name: &str) -> Option<&'static dyn Writer> {
 
 /// What rendering one view of one document gave.
 #[derive(Debug)]
-pub enum Rendered {
-    Bytes(Vec<u8>),
-    /// Nothing to write (English asked of a Chinese-only document), and why.
-    Nothing(Diagnostic),
+pub struct Rendered {
+    /// The file, or `None` when there is nothing to write (English asked of a Chinese-only document).
+    pub bytes: Option<Vec<u8>>,
+    /// Why nothing was written, or what was rendered less than faithfully.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Render one view of a document: pick the language, then hand the result to the writer.
@@ -78,13 +93,13 @@ pub fn render(writer: &dyn Writer, doc: &Document, view: View, options: &WriteOp
                     Lang::Zh => "no Chinese text",
                 };
                 let message = format!("{what}; no `{view}` {} written", writer.name());
-                return Ok(Rendered::Nothing(Diagnostic::warning(0, message)));
+                return Ok(Rendered { bytes: None, diagnostics: vec![Diagnostic::warning(0, message)] });
             }
-            writer.write(&select::only(doc, lang), view, options)?
+            writer.write_reporting(&select::only(doc, lang), view, options)?
         }
-        _ => writer.write(doc, view, options)?,
+        _ => writer.write_reporting(doc, view, options)?,
     };
-    Ok(Rendered::Bytes(bytes))
+    Ok(Rendered { bytes: Some(bytes.0), diagnostics: bytes.1 })
 }
 
 #[cfg(test)]
@@ -99,13 +114,15 @@ mod tests {
         assert_eq!(names.len(), writers().len());
         assert!(find("md").is_some());
         assert!(find("epub").is_some());
-        assert!(find("pdf").is_none());
+        assert!(find("pdf").is_some());
+        assert!(find("docx").is_none());
     }
 
     #[test]
     fn english_of_a_chinese_only_document_is_nothing() {
         let doc = crate::parse::parse_str("---\ntitle: 标题\n---\n只有中文。\n", "a.md").unwrap().doc;
         let out = render(&Markdown, &doc, View::En, &WriteOptions::default()).unwrap();
-        assert!(matches!(out, Rendered::Nothing(d) if d.message.contains("no English text")));
+        assert!(out.bytes.is_none());
+        assert!(out.diagnostics[0].message.contains("no English text"));
     }
 }

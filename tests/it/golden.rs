@@ -4,7 +4,7 @@
 //! the files by hand.
 
 use crate::support::{fixtures_dir, manifest_dir};
-use bitext::emit::{self, Rendered, WriteOptions};
+use bitext::emit::{self, WriteOptions};
 use bitext::parse;
 use bitext::select::View;
 use std::fs;
@@ -28,13 +28,13 @@ fn golden_outputs() {
         let parsed = parse::parse(&bytes, &format!("{name}.md")).unwrap();
         let dir = manifest_dir().join("tests/golden").join(name);
         let mut outputs = Vec::new();
-        for writer in emit::writers() {
+        // Text formats only: books and PDFs are checked structurally in their own tests.
+        for writer in emit::writers().iter().filter(|w| matches!(w.name(), "md" | "txt" | "json")) {
             let views: &[View] = if writer.per_view() { &View::ALL } else { &[View::Bi] };
             for &view in views {
                 let file = bitext::batch::output_name("out", *writer, view);
-                match emit::render(*writer, &parsed.doc, view, &WriteOptions::default()).unwrap() {
-                    Rendered::Bytes(b) => outputs.push((file, b)),
-                    Rendered::Nothing(_) => {}
+                if let Some(b) = emit::render(*writer, &parsed.doc, view, &WriteOptions::default()).unwrap().bytes {
+                    outputs.push((file, b));
                 }
             }
         }

@@ -2,16 +2,14 @@
 //! generated documents.
 
 use crate::support::{corpus_dir, fixtures_dir, md_files};
-use bitext::emit::{self, Markdown, Rendered, WriteOptions};
+use bitext::emit::{self, Markdown, WriteOptions};
 use bitext::ir::Document;
 use bitext::parse;
 use bitext::select::View;
 
 fn write_bi(doc: &Document) -> String {
-    match emit::render(&Markdown, doc, View::Bi, &WriteOptions::default()).unwrap() {
-        Rendered::Bytes(b) => String::from_utf8(b).unwrap(),
-        Rendered::Nothing(d) => panic!("bilingual markdown wrote nothing: {}", d.message),
-    }
+    let rendered = emit::render(&Markdown, doc, View::Bi, &WriteOptions::default()).unwrap();
+    String::from_utf8(rendered.bytes.expect("bilingual markdown always has content")).unwrap()
 }
 
 fn assert_round_trip(name: &str, text: &str) {

@@ -16,6 +16,7 @@ use package::{BookMeta, Package};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Seek, Write};
+pub(crate) use xhtml::display_title;
 use xhtml::{glossary_page, glossary_title, DocRenderer, GlossaryEntry, NavEntry};
 
 /// The `epub` writer: one book per transcript.
@@ -157,7 +158,7 @@ fn is_w3c_date(d: &str) -> bool {
 }
 
 /// `dcterms:modified`: from `SOURCE_DATE_EPOCH` when given, else the transcript's date, else a fixed date.
-fn modified_stamp(epoch: Option<i64>, date: Option<&str>) -> String {
+pub(crate) fn modified_stamp(epoch: Option<i64>, date: Option<&str>) -> String {
     if let Some(secs) = epoch {
         return format_epoch(secs);
     }

@@ -1,0 +1,295 @@
+//! Fonts for PDF: found on the system (fontdb) or named by path, parsed once per process and shared by
+//! every thread, measured through ttf-parser.
+//!
+//! Finding and reading fonts is I/O: the CLI does it once, through `FontSet::load`, and hands the set to
+//! the writer inside `WriteOptions`. A character missing from a face falls back to the other faces of the
+//! set before it would ever show as an empty box; what no face has is reported.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use thiserror::Error;
+
+/// Which face a piece of text asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// Chinese body text (a serif, Song/Ming style, where one is installed).
+    ZhBody,
+    /// Chinese headings and bold (a sans, Hei style, where one is installed).
+    ZhHeading,
+    /// English body text (a real Latin face).
+    EnBody,
+    /// English bold: speakers, headings.
+    EnBold,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::ZhBody, Role::ZhHeading, Role::EnBody, Role::EnBold];
+
+    /// The PDF resource name, fixed so that output does not depend on anything but the input. Its first
+    /// six letters are the subset tag.
+    pub fn resource_name(self) -> &'static str {
+        match self {
+            Role::ZhBody => "BTZHBD",
+            Role::ZhHeading => "BTZHHD",
+            Role::EnBody => "BTENBD",
+            Role::EnBold => "BTENBL",
+        }
+    }
+}
+
+/// A font file and face index: `PATH[:INDEX]` on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontSpec {
+    pub path: PathBuf,
+    pub index: u32,
+}
+
+impl std::str::FromStr for FontSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.rsplit_once(':') {
+            Some((path, index))
+                if !path.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) && !index.is_empty() =>
+            {
+                let index = index.parse().map_err(|_| format!("face index `{index}` is too large"))?;
+                Ok(FontSpec { path: PathBuf::from(path), index })
+            }
+            _ => Ok(FontSpec { path: PathBuf::from(s), index: 0 }),
+        }
+    }
+}
+
+/// Family names to try, in order, for each role.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FontFamilies {
+    pub zh_body: Vec<String>,
+    pub zh_heading: Vec<String>,
+    pub en_body: Vec<String>,
+}
+
+impl Default for FontFamilies {
+    fn default() -> Self {
+        let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect();
+        FontFamilies {
+            zh_body: v(&[
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "Noto Serif SC",
+                "Songti SC",
+                "STSong",
+                "SimSun",
+                "AR PL UMing CN",
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "WenQuanYi Micro Hei",
+                "WenQuanYi Zen Hei",
+                "Droid Sans Fallback",
+                "PingFang SC",
+                "Microsoft YaHei",
+            ]),
+            zh_heading: v(&[
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "PingFang SC",
+                "Microsoft YaHei",
+                "WenQuanYi Micro Hei",
+                "WenQuanYi Zen Hei",
+                "Droid Sans Fallback",
+            ]),
+            en_body: v(&[
+                "Noto Serif",
+                "Source Serif Pro",
+                "DejaVu Serif",
+                "Liberation Serif",
+                "Georgia",
+                "Times New Roman",
+                "Noto Sans",
+                "DejaVu Sans",
+                "Liberation Sans",
+            ]),
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum FontError {
+    #[error(
+        "no Chinese font found (tried {tried}); install one (Debian: apt-get install fonts-noto-cjk) or pass --font-zh PATH[:INDEX]"
+    )]
+    NoChinese { tried: String },
+    #[error("no Latin font found (tried {tried}); install one (Debian: apt-get install fonts-dejavu-core) or pass --font-en PATH[:INDEX]")]
+    NoLatin { tried: String },
+    #[error("cannot read font {path}: {message}")]
+    Unreadable { path: String, message: String },
+    #[error("{path} has no face {index} (it has {count}); give PATH:INDEX with a smaller index")]
+    NoSuchFace { path: String, index: u32, count: u32 },
+    #[error("{path}:{index} is not a font bitext can use: {message}")]
+    Unusable { path: String, index: u32, message: String },
+}
+
+/// One face, parsed once: metrics through ttf-parser, embedding through printpdf.
+pub struct Face {
+    /// Where it came from, `path:index`, for reports.
+    pub source: String,
+    face: ttf_parser::Face<'static>,
+    units_per_em: f32,
+    pub(crate) parsed: printpdf::ParsedFont,
+    /// ascender / units per em
+    pub ascent: f32,
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face").field("source", &self.source).finish()
+    }
+}
+
+impl Face {
+    fn load(path: &Path, index: u32) -> Result<Face, FontError> {
+        let display = path.display().to_string();
+        let bytes =
+            std::fs::read(path).map_err(|e| FontError::Unreadable { path: display.clone(), message: e.to_string() })?;
+        let count = ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
+        if index >= count {
+            return Err(FontError::NoSuchFace { path: display, index, count });
+        }
+        // Fonts live as long as the process: each is read once and shared by every document and thread.
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let unusable = |message: String| FontError::Unusable { path: display.clone(), index, message };
+        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| unusable(e.to_string()))?;
+        let mut warnings = Vec::new();
+        let parsed = printpdf::ParsedFont::from_bytes(bytes, index as usize, &mut warnings)
+            .ok_or_else(|| unusable("printpdf could not parse it".into()))?;
+        let units_per_em = f32::from(face.units_per_em().max(1));
+        let ascent = f32::from(face.ascender()) / units_per_em;
+        Ok(Face { source: format!("{display}:{index}"), face, units_per_em, parsed, ascent })
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        self.face.glyph_index(c).is_some()
+    }
+
+    /// The glyph that draws `c`, 0 (`.notdef`) when the face has none.
+    pub fn glyph_id(&self, c: char) -> u16 {
+        self.face.glyph_index(c).map_or(0, |g| g.0)
+    }
+
+    /// Advance width of `c` in em, when the face has it.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        let gid = self.face.glyph_index(c)?;
+        Some(f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
+    }
+}
+
+/// The faces of one PDF job.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    faces: [Arc<Face>; 4],
+}
+
+/// What to look for.
+#[derive(Debug, Clone, Default)]
+pub struct FontRequest {
+    pub families: FontFamilies,
+    pub zh: Option<FontSpec>,
+    pub en: Option<FontSpec>,
+}
+
+impl FontSet {
+    /// Find and parse the faces: explicit paths first, else the first installed family of each list.
+    pub fn load(request: &FontRequest) -> Result<FontSet, FontError> {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let families = &request.families;
+        let find = |names: &[String], weight: fontdb::Weight| -> Option<(PathBuf, u32)> {
+            names.iter().find_map(|name| {
+                let query = fontdb::Query { families: &[fontdb::Family::Name(name)], weight, ..Default::default() };
+                let id = db.query(&query)?;
+                let (source, index) = db.face_source(id)?;
+                match source {
+                    fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => Some((path, index)),
+                    fontdb::Source::Binary(_) => None,
+                }
+            })
+        };
+        let mut cache: HashMap<(PathBuf, u32), Arc<Face>> = HashMap::new();
+        let mut open = |path: PathBuf, index: u32| -> Result<Arc<Face>, FontError> {
+            if let Some(face) = cache.get(&(path.clone(), index)) {
+                return Ok(face.clone());
+            }
+            let face = Arc::new(Face::load(&path, index)?);
+            cache.insert((path, index), face.clone());
+            Ok(face)
+        };
+        let tried = |names: &[String]| names.join(", ");
+        let zh_body = match &request.zh {
+            Some(spec) => open(spec.path.clone(), spec.index)?,
+            None => {
+                let (p, i) = find(&families.zh_body, fontdb::Weight::NORMAL)
+                    .ok_or_else(|| FontError::NoChinese { tried: tried(&families.zh_body) })?;
+                open(p, i)?
+            }
+        };
+        let zh_heading = match (&request.zh, find(&families.zh_heading, fontdb::Weight::BOLD)) {
+            (None, Some((p, i))) => open(p, i)?,
+            _ => zh_body.clone(),
+        };
+        let en_body = match &request.en {
+            Some(spec) => open(spec.path.clone(), spec.index)?,
+            None => {
+                let (p, i) = find(&families.en_body, fontdb::Weight::NORMAL)
+                    .ok_or_else(|| FontError::NoLatin { tried: tried(&families.en_body) })?;
+                open(p, i)?
+            }
+        };
+        let en_bold = match (&request.en, find(&families.en_body, fontdb::Weight::BOLD)) {
+            (None, Some((p, i))) => open(p, i)?,
+            _ => en_body.clone(),
+        };
+        for (face, what) in [(&zh_body, '中'), (&en_body, 'a')] {
+            if !face.has(what) {
+                return Err(if what == 'a' {
+                    FontError::NoLatin { tried: face.source.clone() }
+                } else {
+                    FontError::NoChinese { tried: face.source.clone() }
+                });
+            }
+        }
+        Ok(FontSet { faces: [zh_body, zh_heading, en_body, en_bold] })
+    }
+
+    pub fn face(&self, role: Role) -> &Arc<Face> {
+        &self.faces[role as usize]
+    }
+
+    /// The face that draws `c` for `role`: the role's own face when it has the character, else the first
+    /// other face that does, else `None`.
+    pub fn resolve(&self, role: Role, c: char) -> Option<Role> {
+        if self.face(role).has(c) {
+            return Some(role);
+        }
+        let order: &[Role] = match role {
+            Role::ZhBody | Role::ZhHeading => &[Role::ZhBody, Role::ZhHeading, Role::EnBody, Role::EnBold],
+            Role::EnBody | Role::EnBold => &[Role::EnBody, Role::EnBold, Role::ZhBody, Role::ZhHeading],
+        };
+        order.iter().copied().find(|&r| self.face(r).has(c))
+    }
+
+    /// Sources of the faces, for reports and tests.
+    pub fn sources(&self) -> Vec<(Role, String)> {
+        Role::ALL.iter().map(|&r| (r, self.face(r).source.clone())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn font_specs_take_an_optional_index() {
+        assert_eq!("/a/b.ttc:2".parse::<FontSpec>().unwrap(), FontSpec { path: "/a/b.ttc".into(), index: 2 });
+        assert_eq!("/a/b.ttf".parse::<FontSpec>().unwrap(), FontSpec { path: "/a/b.ttf".into(), index: 0 });
+    }
+}

@@ -1,0 +1,398 @@
+//! PDF: embedded, subset Chinese and Latin fonts, Chinese line breaking and justification, interleaved or
+//! parallel bilingual layouts, running headers, page numbers, footnotes, a nested outline.
+//!
+//! `layout` sets pages; this module turns them into PDF through printpdf, then finishes the file with
+//! lopdf: document information, `/Lang`, the outline, and a `/ID` derived from the content, so the same
+//! input gives the same bytes whatever else the process is doing. Fonts come in through `WriteOptions`;
+//! this module never looks for them.
+
+mod fonts;
+mod layout;
+mod linebreak;
+
+pub use fonts::{FontError, FontFamilies, FontRequest, FontSet, FontSpec, Role};
+pub use layout::Paper;
+
+use super::{EmitError, WriteOptions, Writer};
+use crate::diag::Diagnostic;
+use crate::ir::{is_han, Document, Metadata};
+use crate::select::{self, View};
+use crate::theme::Layout;
+use layout::{OutlineEntry, Page, Setter};
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+use printpdf::{
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Rgb, TextItem, TextMatrix,
+};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// PDF options beyond the theme.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// The fonts, loaded once by the caller. Without them the writer refuses.
+    pub fonts: Option<Arc<FontSet>>,
+    pub paper: Paper,
+    /// Overrides the theme's layout of bilingual documents.
+    pub layout: Option<Layout>,
+}
+
+/// The `pdf` writer.
+pub struct Pdf;
+
+impl Writer for Pdf {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+    fn extension(&self) -> &'static str {
+        "pdf"
+    }
+    fn description(&self) -> &'static str {
+        "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only"
+    }
+    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+        let (bytes, _) = render(doc, view, options)?;
+        Ok(bytes)
+    }
+    fn write_reporting(
+        &self,
+        doc: &Document,
+        view: View,
+        options: &WriteOptions,
+    ) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
+        render(doc, view, options)
+    }
+}
+
+fn failed(message: impl Into<String>) -> EmitError {
+    EmitError::Failed { format: "pdf", message: message.into() }
+}
+
+fn fonts(options: &WriteOptions) -> Result<&FontSet, EmitError> {
+    options.pdf.fonts.as_deref().ok_or_else(|| failed("no fonts were loaded for PDF output"))
+}
+
+/// Set one document and return the PDF and a warning per character no font could draw.
+pub fn render(doc: &Document, view: View, options: &WriteOptions) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
+    let fonts = fonts(options)?;
+    let style = &options.theme.pdf;
+    let layout = options.pdf.layout.unwrap_or(style.layout);
+    let mut setter = Setter::new(fonts, style, view, layout, options.pdf.paper);
+    let title = crate::emit::epub::display_title(doc, view);
+    setter.document(doc, &title, 0);
+    setter.finish();
+    let info = Info::of(&doc.meta, &title, view, options.source_date_epoch);
+    let bytes = assemble(&setter, fonts, &info)?;
+    Ok((bytes, missing_report(&setter)))
+}
+
+/// The line texts a document is set into, for checking the line breaker's rules on real text.
+pub fn set_lines(doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<String>, EmitError> {
+    let fonts = fonts(options)?;
+    let style = &options.theme.pdf;
+    let mut setter = Setter::new(fonts, style, view, options.pdf.layout.unwrap_or(style.layout), options.pdf.paper);
+    let title = crate::emit::epub::display_title(doc, view);
+    setter.document(doc, &title, 0);
+    Ok(setter.lines)
+}
+
+fn missing_report(setter: &Setter<'_>) -> Vec<Diagnostic> {
+    if setter.missing.is_empty() {
+        return Vec::new();
+    }
+    let chars: String = setter.missing.iter().take(20).collect();
+    vec![Diagnostic::warning(
+        0,
+        format!("no font has {} character(s) ({chars}); they show as empty boxes, pass --font-zh or --font-en with a font that has them", setter.missing.len()),
+    )]
+}
+
+/// Document information.
+struct Info {
+    title: String,
+    author: String,
+    subject: String,
+    keywords: String,
+    lang: &'static str,
+    /// `D:YYYYMMDDHHmmSSZ`
+    date: String,
+}
+
+impl Info {
+    fn of(meta: &Metadata, title: &str, view: View, epoch: Option<i64>) -> Info {
+        let keep = |s: &String| view != View::En || !s.chars().any(is_han);
+        let stamp = crate::emit::epub::modified_stamp(epoch, meta.date.as_deref());
+        let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+        Info {
+            title: title.to_string(),
+            author: [&meta.speaker, &meta.author]
+                .into_iter()
+                .flatten()
+                .filter(|s| keep(s))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            subject: meta.summary.clone().filter(keep).unwrap_or_default(),
+            keywords: meta.tags.join(", "),
+            lang: if view == View::En { "en" } else { "zh-Hans" },
+            date: format!("D:{digits}Z"),
+        }
+    }
+}
+
+/// Pages to PDF bytes: printpdf for fonts and content, lopdf for the finishing touches.
+fn assemble(setter: &Setter<'_>, fonts: &FontSet, info: &Info) -> Result<Vec<u8>, EmitError> {
+    let (width, height) = setter.page_size();
+    let mut pdf = PdfDocument::new(&info.title);
+    // One embedded font per distinct face, named by its first role.
+    let mut used: Vec<Role> = Vec::new();
+    let canonical = |role: Role| -> Role {
+        Role::ALL.iter().copied().find(|&r| Arc::ptr_eq(fonts.face(r), fonts.face(role))).unwrap_or(role)
+    };
+    for page in &setter.pages {
+        for run in &page.runs {
+            let r = canonical(run.style.role);
+            if !used.contains(&r) {
+                used.push(r);
+            }
+        }
+    }
+    for &role in &used {
+        let font = printpdf::PdfFont::new(fonts.face(role).parsed.clone());
+        pdf.resources.fonts.map.insert(FontId(role.resource_name().to_string()), font);
+    }
+    let pages: Vec<PdfPage> = setter
+        .pages
+        .iter()
+        .map(|p| PdfPage::new(Mm(width / layout::MM), Mm(height / layout::MM), page_ops(p, height, fonts, &canonical)))
+        .collect();
+    pdf.pages = pages;
+    let mut warnings = Vec::new();
+    let mut doc = pdf.to_lopdf_document(
+        &PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None },
+        &mut warnings,
+    );
+    finish(&mut doc, setter, info)?;
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(|e| failed(e.to_string()))?;
+    Ok(out)
+}
+
+/// Content operators of one page. Text goes in as glyph ids with the characters they stand for, so the
+/// PDF's ToUnicode map (and so copying and searching) comes from the text itself.
+fn page_ops(page: &Page, height: f32, fonts: &FontSet, canonical: &dyn Fn(Role) -> Role) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(page.runs.len() * 4 + 8);
+    if !page.runs.is_empty() {
+        ops.push(Op::StartTextSection);
+        let mut font: Option<(Role, f32)> = None;
+        let mut color: Option<[f32; 3]> = None;
+        let mut spacing = 0.0f32;
+        let mut rise = 0.0f32;
+        for run in &page.runs {
+            let role = canonical(run.style.role);
+            if font != Some((role, run.style.size)) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(FontId(role.resource_name().to_string())),
+                    size: Pt(run.style.size),
+                });
+                font = Some((role, run.style.size));
+            }
+            if color != Some(run.style.color) {
+                let [r, g, b] = run.style.color;
+                ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r, g, b, icc_profile: None }) });
+                color = Some(run.style.color);
+            }
+            if spacing != run.char_spacing {
+                ops.push(Op::SetCharacterSpacing { multiplier: run.char_spacing });
+                spacing = run.char_spacing;
+            }
+            if rise != 0.0 {
+                ops.push(Op::SetLineOffset { multiplier: 0.0 });
+                rise = 0.0;
+            }
+            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(run.x), Pt(height - run.y)) });
+            let face = fonts.face(role);
+            let glyphs = run
+                .text
+                .chars()
+                .map(|c| Codepoint { gid: face.glyph_id(c), offset: 0.0, cid: Some(c.to_string()) })
+                .collect();
+            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+        }
+        ops.push(Op::EndTextSection);
+    }
+    for rule in &page.rules {
+        let [r, g, b] = rule.color;
+        ops.push(Op::SetOutlineColor { col: Color::Rgb(Rgb { r, g, b, icc_profile: None }) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(rule.width) });
+        let point = |x: f32| LinePoint { p: Point { x: Pt(x), y: Pt(height - rule.y) }, bezier: false };
+        ops.push(Op::DrawLine { line: Line { points: vec![point(rule.x1), point(rule.x2)], is_closed: false } });
+    }
+    ops
+}
+
+/// Information dictionary, `/Lang`, outline and `/ID`.
+fn finish(doc: &mut lopdf::Document, setter: &Setter<'_>, info: &Info) -> Result<(), EmitError> {
+    let text = |s: &str| Object::String(pdf_text(s), StringFormat::Hexadecimal);
+    let mut dict = Dictionary::new();
+    dict.set("Title", text(&info.title));
+    if !info.author.is_empty() {
+        dict.set("Author", text(&info.author));
+    }
+    if !info.subject.is_empty() {
+        dict.set("Subject", text(&info.subject));
+    }
+    if !info.keywords.is_empty() {
+        dict.set("Keywords", text(&info.keywords));
+    }
+    dict.set("Creator", text("bitext"));
+    dict.set("Producer", text("bitext (printpdf, lopdf)"));
+    dict.set("CreationDate", Object::string_literal(info.date.clone()));
+    dict.set("ModDate", Object::string_literal(info.date.clone()));
+    let info_id = doc.add_object(dict);
+    doc.trailer.set("Info", Object::Reference(info_id));
+
+    let catalog_id = doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(|e| failed(e.to_string()))?;
+    let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    let outline_id = if setter.outline.is_empty() {
+        None
+    } else {
+        Some(outline(doc, &setter.outline, &pages, setter.page_size().1))
+    };
+    let catalog = doc.get_object_mut(catalog_id).and_then(Object::as_dict_mut).map_err(|e| failed(e.to_string()))?;
+    catalog.set("Lang", Object::string_literal(info.lang));
+    catalog.remove(b"Metadata");
+    if let Some(id) = outline_id {
+        catalog.set("Outlines", Object::Reference(id));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+    // The file identifier: a digest of what the file says, the same for the same input.
+    let mut hasher = Sha256::new();
+    for page in &setter.pages {
+        for run in &page.runs {
+            hasher.update(run.text.as_bytes());
+            hasher.update(run.x.to_le_bytes());
+            hasher.update(run.y.to_le_bytes());
+        }
+    }
+    hasher.update(info.title.as_bytes());
+    hasher.update(info.date.as_bytes());
+    let id = hasher.finalize()[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
+    Ok(())
+}
+
+/// Text strings in UTF-16BE with a byte-order mark, as PDF wants for anything beyond Latin-1.
+fn pdf_text(s: &str) -> Vec<u8> {
+    let mut out = vec![0xfe, 0xff];
+    for unit in s.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out
+}
+
+/// Build the nested outline; returns the outline dictionary's id.
+fn outline(doc: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectId], page_height: f32) -> ObjectId {
+    // Tree by level: each entry's parent is the nearest earlier entry with a lower level.
+    let root = doc.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    let mut parent: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        while stack.last().is_some_and(|&j| entries[j].level >= e.level) {
+            stack.pop();
+        }
+        parent[i] = stack.last().copied();
+        stack.push(i);
+    }
+    let children = |p: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
+    fn count_all(i: Option<usize>, parent: &[Option<usize>]) -> i64 {
+        (0..parent.len()).filter(|&k| parent[k] == i).map(|k| 1 + count_all(Some(k), parent)).sum()
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let siblings = children(parent[i]);
+        let pos = siblings.iter().position(|&s| s == i).expect("an entry is its parent's child");
+        let kids = children(Some(i));
+        let mut d = Dictionary::new();
+        d.set("Title", Object::String(pdf_text(&e.title), StringFormat::Hexadecimal));
+        d.set("Parent", Object::Reference(parent[i].map_or(root, |p| ids[p])));
+        if pos > 0 {
+            d.set("Prev", Object::Reference(ids[siblings[pos - 1]]));
+        }
+        if pos + 1 < siblings.len() {
+            d.set("Next", Object::Reference(ids[siblings[pos + 1]]));
+        }
+        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+            d.set("First", Object::Reference(ids[first]));
+            d.set("Last", Object::Reference(ids[last]));
+            d.set(
+                "Count",
+                Object::Integer(if e.level == 0 { count_all(Some(i), &parent) } else { -(kids.len() as i64) }),
+            );
+        }
+        if let Some(&page) = pages.get(e.page) {
+            let top = (page_height - e.y + 4.0).max(0.0);
+            d.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(top),
+                    Object::Null,
+                ]),
+            );
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(d));
+    }
+    let top = children(None);
+    let mut d = Dictionary::new();
+    d.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+        d.set("First", Object::Reference(ids[first]));
+        d.set("Last", Object::Reference(ids[last]));
+        d.set("Count", Object::Integer(count_all(None, &parent)));
+    }
+    doc.objects.insert(root, Object::Dictionary(d));
+    root
+}
+
+/// An anthology as one PDF: a part page per group, then each transcript (title page and sections).
+pub fn anthology(
+    docs: &mut dyn Iterator<Item = (Option<String>, Document)>,
+    title: &str,
+    view: View,
+    options: &WriteOptions,
+) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
+    let fonts = fonts(options)?;
+    let style = &options.theme.pdf;
+    let mut setter = Setter::new(fonts, style, view, options.pdf.layout.unwrap_or(style.layout), options.pdf.paper);
+    let mut current_part: Option<String> = None;
+    let mut latest: Option<String> = None;
+    for (part, doc) in docs {
+        let doc = match view.lang() {
+            Some(lang) => select::only(&doc, lang),
+            None => doc,
+        };
+        if part.is_some() && part != current_part {
+            setter.part(part.as_deref().unwrap_or_default());
+            current_part = part;
+        }
+        let level = if current_part.is_some() { 1 } else { 0 };
+        let chapter_title = crate::emit::epub::display_title(&doc, view);
+        setter.document(&doc, &chapter_title, level);
+        latest = latest.max(doc.meta.date.clone());
+    }
+    setter.finish();
+    let meta = Metadata { title: title.to_string(), date: latest, ..Default::default() };
+    let info = Info::of(&meta, title, view, options.source_date_epoch);
+    let bytes = assemble(&setter, fonts, &info)?;
+    Ok((bytes, missing_report(&setter)))
+}
