@@ -6,6 +6,7 @@ mod corpus;
 mod epub;
 mod fixtures;
 mod golden;
+mod pdf;
 mod roundtrip;
 mod roundtrip_prop;
 mod support;
