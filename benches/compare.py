@@ -7,7 +7,10 @@ Builds bitext in release mode, then times, for one file and for the whole corpus
   - markdown: bitext writing markdown in all three languages (bi, zh, en) in one process, against
     `pandoc -f markdown -t markdown`, one process per file, as a user would script it;
   - epub: bitext writing one bilingual EPUB per transcript in one process, against
-    `pandoc -f markdown -t epub3`, one process per file; and the anthology of the whole corpus.
+    `pandoc -f markdown -t epub3`, one process per file; and the anthology of the whole corpus;
+  - pdf: bitext writing one bilingual PDF per transcript in one process, against pandoc (3.x, from the
+    PyPI package pypandoc_binary when the system pandoc is older) `-t typst` then the PyPI `typst`
+    package compiling it, one pair of processes per file.
 Reports the median wall time of N runs, the ratio, and the peak resident memory of each tool.
 Needs pandoc on PATH (Debian: apt-get install pandoc).
 """
@@ -39,6 +42,18 @@ def peak_rss_kib(argv_list):
     return int(out.stdout.strip())
 
 
+def modern_pandoc():
+    """A pandoc that writes typst (3.1.2 or newer): the system's, or the one pypandoc_binary ships."""
+    try:
+        import pypandoc
+
+        return pypandoc.get_pandoc_path()
+    except Exception:
+        pass
+    out = subprocess.run(["pandoc", "--list-output-formats"], capture_output=True, text=True)
+    return "pandoc" if "typst" in out.stdout.split() else None
+
+
 def timed(argv_list, runs):
     """Median wall time in seconds of running every command of the list, in order, `runs` times."""
     samples = []
@@ -54,7 +69,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=os.environ.get("BITEXT_CORPUS", os.path.join(ROOT, "..", "shared", "corpus")))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["markdown", "epub"])
+    parser.add_argument("--only", choices=["markdown", "epub", "pdf"])
     args = parser.parse_args()
 
     if shutil.which("pandoc") is None:
@@ -66,11 +81,14 @@ def main():
     pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
     print(f"bitext vs {pandoc_version}, {len(files)} files, {size / 1e6:.2f} MB, median of {args.runs} runs, {os.cpu_count()} cores")
+    pandoc3 = modern_pandoc()
     with tempfile.TemporaryDirectory() as out:
         jobs = {
             "markdown": (["-t", "md", "-l", "bi,zh,en"], ["-t", "markdown"], "p.md", "bitext md (bi+zh+en)", "pandoc -t markdown"),
             "epub": (["-t", "epub", "-l", "bi"], ["-t", "epub3"], "p.epub", "bitext epub (bi)", "pandoc -t epub3"),
         }
+        if pandoc3:
+            jobs["pdf"] = (["-t", "pdf", "-l", "bi"], None, None, "bitext pdf (bi)", "pandoc -t typst + typst")
         for kind, (bitext_args, pandoc_args, pandoc_out, b_label, p_label) in jobs.items():
             if args.only and args.only != kind:
                 continue
@@ -79,6 +97,14 @@ def main():
                 return [[bitext, "convert", *inputs, "-o", out, *bitext_args, "-q"]]
 
             def pandoc_cmds(inputs):
+                if kind == "pdf":
+                    typ = os.path.join(out, "p.typ")
+                    compile_typst = f"import typst; typst.compile({typ!r}, output={os.path.join(out, 'p.pdf')!r}, font_paths=['/usr/share/fonts'])"
+                    cmds = []
+                    for f in inputs:
+                        cmds.append([pandoc3, "-f", "markdown", "-t", "typst", "-s", "-o", typ, f])
+                        cmds.append([sys.executable, "-c", compile_typst])
+                    return cmds
                 return [["pandoc", "-f", "markdown", *pandoc_args, "-o", os.path.join(out, pandoc_out), f] for f in inputs]
 
             print()
