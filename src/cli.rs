@@ -5,11 +5,13 @@ use crate::batch::{self, BookFormat, FileReport, Plan};
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::epub::{AnthologySpec, GroupBy, SortBy};
 use crate::emit::pdf::{FontRequest, FontSet, FontSpec, Paper, PdfOptions};
+use crate::emit::subtitles::{parse_duration, read_captions, SubtitleOptions};
 use crate::emit::{self, WriteOptions, Writer};
 use crate::parse;
 use crate::select::View;
 use crate::theme::{Layout, Theme};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -77,7 +79,63 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub style: StyleArgs,
     #[command(flatten)]
+    pub subtitles: SubtitleArgs,
+    #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SubtitleArgs {
+    /// Subtitles: speaking rate for estimated timing, in English words per minute
+    #[arg(long, value_name = "N", default_value_t = 160.0)]
+    pub wpm: f32,
+    /// Subtitles: length of the video (HH:MM:SS or seconds); scales the timing to it
+    #[arg(long, value_name = "HH:MM:SS")]
+    pub duration: Option<String>,
+    /// Subtitles: a timed English caption track (SRT or WebVTT) of the same video to align to
+    #[arg(long, value_name = "CAPTIONS")]
+    pub align: Option<PathBuf>,
+    /// Subtitles: CRLF line endings
+    #[arg(long)]
+    pub crlf: bool,
+    /// Subtitles: start files with a UTF-8 byte-order mark
+    #[arg(long)]
+    pub bom: bool,
+    /// Subtitles: characters per Chinese line
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_zh: usize,
+    /// Subtitles: characters per English line
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub max_en: usize,
+}
+
+impl SubtitleArgs {
+    fn options(&self) -> anyhow::Result<SubtitleOptions> {
+        let duration = match &self.duration {
+            Some(d) => {
+                Some(parse_duration(d).ok_or_else(|| anyhow::anyhow!("--duration `{d}` is not HH:MM:SS or seconds"))?)
+            }
+            None => None,
+        };
+        let captions = match &self.align {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read caption track {}", path.display()))?;
+                let words = read_captions(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                Some(Arc::new(words))
+            }
+            None => None,
+        };
+        Ok(SubtitleOptions {
+            wpm: self.wpm,
+            duration,
+            captions,
+            crlf: self.crlf,
+            bom: self.bom,
+            zh_line: self.max_zh,
+            en_line: self.max_en,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -215,7 +273,9 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
         return convert_stdin(&args, &formats, &views);
     }
     let pdf = formats.iter().any(|f| f.name() == "pdf");
-    let plan = Plan { formats, views, out_dir: args.out.clone(), options: write_options(&args.style, pdf)? };
+    let mut options = write_options(&args.style, pdf)?;
+    options.subtitles = args.subtitles.options()?;
+    let plan = Plan { formats, views, out_dir: args.out.clone(), options };
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
@@ -246,7 +306,8 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
             print_diagnostic(name, line_of(&parsed.text, d.line), d);
         }
     }
-    let options = write_options(&args.style, formats.iter().any(|f| f.name() == "pdf"))?;
+    let mut options = write_options(&args.style, formats.iter().any(|f| f.name() == "pdf"))?;
+    options.subtitles = args.subtitles.options()?;
     let rendered = emit::render(formats[0], &parsed.doc, views[0], &options)?;
     for note in &rendered.diagnostics {
         print_diagnostic(name, None, note);
@@ -278,7 +339,12 @@ fn write_options(style: &StyleArgs, pdf: bool) -> anyhow::Result<WriteOptions> {
         ),
         _ => None,
     };
-    Ok(WriteOptions { theme, source_date_epoch, pdf: PdfOptions { fonts, paper: style.paper, layout: style.layout } })
+    Ok(WriteOptions {
+        theme,
+        source_date_epoch,
+        pdf: PdfOptions { fonts, paper: style.paper, layout: style.layout },
+        subtitles: Default::default(),
+    })
 }
 
 fn book(args: BookArgs) -> anyhow::Result<i32> {

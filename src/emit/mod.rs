@@ -8,6 +8,7 @@ pub mod epub;
 mod json;
 mod markdown;
 pub mod pdf;
+pub mod subtitles;
 mod text;
 
 use crate::diag::Diagnostic;
@@ -26,6 +27,8 @@ pub struct WriteOptions {
     pub source_date_epoch: Option<i64>,
     /// Fonts, paper and layout of PDF output.
     pub pdf: pdf::PdfOptions,
+    /// Timing and line limits of subtitles.
+    pub subtitles: subtitles::SubtitleOptions,
 }
 
 #[derive(Debug, Error)]
@@ -47,7 +50,13 @@ pub trait Writer: Sync + Send {
     fn per_view(&self) -> bool {
         true
     }
-    /// Render `doc`. For `View::Zh`/`View::En` the document has already been reduced to that language.
+    /// True for writers that need both languages even for a one-language view (subtitles time Chinese
+    /// cues from the English that was spoken); they pick the language themselves.
+    fn needs_both_languages(&self) -> bool {
+        false
+    }
+    /// Render `doc`. For `View::Zh`/`View::En` the document has already been reduced to that language,
+    /// unless `needs_both_languages`.
     fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError>;
 
     /// Render `doc` and report what could not be rendered faithfully (a character no font has). Writers
@@ -62,7 +71,8 @@ pub trait Writer: Sync + Send {
     }
 }
 
-static WRITERS: &[&dyn Writer] = &[&Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf];
+static WRITERS: &[&dyn Writer] =
+    &[&Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf, &subtitles::Srt, &subtitles::Vtt];
 
 /// Every registered writer, in the order `--help` lists them.
 pub fn writers() -> &'static [&'static dyn Writer] {
@@ -95,7 +105,11 @@ pub fn render(writer: &dyn Writer, doc: &Document, view: View, options: &WriteOp
                 let message = format!("{what}; no `{view}` {} written", writer.name());
                 return Ok(Rendered { bytes: None, diagnostics: vec![Diagnostic::warning(0, message)] });
             }
-            writer.write_reporting(&select::only(doc, lang), view, options)?
+            if writer.needs_both_languages() {
+                writer.write_reporting(doc, view, options)?
+            } else {
+                writer.write_reporting(&select::only(doc, lang), view, options)?
+            }
         }
         _ => writer.write_reporting(doc, view, options)?,
     };

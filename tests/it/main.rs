@@ -9,4 +9,5 @@ mod golden;
 mod pdf;
 mod roundtrip;
 mod roundtrip_prop;
+mod subtitles;
 mod support;

@@ -175,7 +175,7 @@ fn strip_label(para: &str) -> String {
     t.to_string()
 }
 
-fn strip_labels(text: &str) -> String {
+pub(crate) fn strip_labels(text: &str) -> String {
     text.split('\n').map(strip_label).collect::<Vec<_>>().join("\n")
 }
 

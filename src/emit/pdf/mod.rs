@@ -12,6 +12,7 @@ mod linebreak;
 
 pub use fonts::{FontError, FontFamilies, FontRequest, FontSet, FontSpec, Role};
 pub use layout::Paper;
+pub(crate) use linebreak::no_line_start;
 
 use super::{EmitError, WriteOptions, Writer};
 use crate::diag::Diagnostic;

@@ -1,0 +1,437 @@
+//! Cutting segments into cues: sentences first, then clauses, then words or characters; the Chinese and
+//! English of a segment cut into the same number of cues, sentence by sentence where the counts agree and
+//! in proportion otherwise; every cue at most two balanced lines per language.
+
+use crate::emit::pdf::no_line_start;
+use crate::ir::{GlossaryTerm, Inline, Lang, Paragraph, Speaker};
+
+/// Limits of one cue.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub zh_line: usize,
+    pub en_line: usize,
+    /// Which languages are shown (a side not shown is never the reason to cut).
+    pub zh: bool,
+    pub en: bool,
+}
+
+/// The text of one cue before timing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct CueText {
+    pub zh: String,
+    pub en: String,
+    /// Speaker whose turn starts with this cue, by language (`None` inside a turn).
+    pub speaker_zh: Option<Voice>,
+    pub speaker_en: Option<Voice>,
+}
+
+/// How a turn is marked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Voice {
+    Named(String),
+    /// An unnamed change of speaker.
+    Dash,
+}
+
+/// A piece of a side: text and, when it opens a turn, who speaks.
+#[derive(Debug, Clone)]
+struct Piece {
+    text: String,
+    voice: Option<Voice>,
+}
+
+/// Plain cue text of inline content: glossary terms without their annotations, no markup.
+fn plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { code: text } | Inline::Stage { text } => out.push_str(text),
+            Inline::Strong { content } | Inline::Emphasis { content } | Inline::Link { content, .. } => {
+                plain(content, out)
+            }
+            Inline::LineBreak => out.push(' '),
+            Inline::Turn => out.push_str(" - "),
+            Inline::Glossary(GlossaryTerm { term, .. }) => out.push_str(term.as_deref().unwrap_or("")),
+        }
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sentences of one side, each paragraph's first carrying its speaker.
+fn pieces(side: &[Paragraph], lang: Lang) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for p in side {
+        let mut text = String::new();
+        plain(&p.content, &mut text);
+        let text = collapse(&text);
+        let voice = match &p.speaker {
+            Some(Speaker::Named(n)) => Some(Voice::Named(n.clone())),
+            Some(Speaker::Turn) => Some(Voice::Dash),
+            None => None,
+        };
+        for (i, s) in sentences(&text, lang).into_iter().enumerate() {
+            out.push(Piece { text: s, voice: if i == 0 { voice.clone() } else { None } });
+        }
+    }
+    out
+}
+
+/// Split text after sentence ends (。！？ . ! ?), closing quotes staying with their sentence.
+pub(crate) fn sentences(text: &str, lang: Lang) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let end = match lang {
+            Lang::Zh => matches!(c, '。' | '！' | '？' | '!' | '?'),
+            Lang::En => {
+                matches!(c, '.' | '!' | '?')
+                    && chars.get(i + 1).is_none_or(|n| n.is_whitespace() || matches!(n, '"' | '”' | '’' | '\'' | ')'))
+            }
+        };
+        if end {
+            let mut j = i + 1;
+            while j < chars.len()
+                && matches!(
+                    chars[j],
+                    '”' | '’' | '"' | '\'' | '」' | '』' | ')' | '）' | '.' | '!' | '?' | '。' | '！' | '？'
+                )
+            {
+                j += 1;
+            }
+            let s: String = chars[start..j].iter().collect::<String>().trim().to_string();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            start = j;
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    let rest: String = chars[start..].iter().collect::<String>().trim().to_string();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Length as a subtitler counts it: characters.
+pub(crate) fn len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The best place to cut `text` near `target` (a character offset): after a sentence end, else after a
+/// clause mark, else at a space (English) or between characters not before closing punctuation (Chinese).
+/// Returns a character offset strictly inside the text, or `None` for text too short to cut.
+fn cut_near(text: &str, target: usize, lang: Lang) -> Option<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    if n < 2 {
+        return None;
+    }
+    let ok = |k: usize| -> u8 {
+        // 3 sentence, 2 clause, 1 plain boundary, 0 not a boundary
+        if k == 0 || k >= n {
+            return 0;
+        }
+        let (a, b) = (chars[k - 1], chars[k]);
+        match lang {
+            Lang::En => {
+                if b != ' ' {
+                    return 0;
+                }
+                if matches!(a, '.' | '!' | '?') {
+                    3
+                } else if matches!(a, ',' | ';' | ':') {
+                    2
+                } else {
+                    1
+                }
+            }
+            Lang::Zh => {
+                if no_line_start(b) || b == ' ' && k + 1 < n && no_line_start(chars[k + 1]) {
+                    return 0;
+                }
+                if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+                    return 0;
+                }
+                if matches!(a, '。' | '！' | '？') {
+                    3
+                } else if matches!(a, '，' | '；' | '：' | '、') {
+                    2
+                } else {
+                    1
+                }
+            }
+        }
+    };
+    // Prefer strong boundaries within a window around the target, then the nearest boundary of any kind.
+    let window = (n / 4).max(2);
+    let mut best: Option<(u8, usize, usize)> = None;
+    for k in 1..n {
+        let strength = ok(k);
+        if strength == 0 {
+            continue;
+        }
+        let dist = k.abs_diff(target);
+        let score = if dist <= window { strength } else { 0 };
+        let better = match best {
+            None => true,
+            Some((s, d, _)) => score > s || (score == s && dist < d),
+        };
+        if better {
+            best = Some((score, dist, k));
+        }
+    }
+    best.map(|(_, _, k)| k)
+}
+
+fn split_at_char(text: &str, k: usize) -> (String, String) {
+    let byte = text.char_indices().nth(k).map_or(text.len(), |(b, _)| b);
+    (text[..byte].trim().to_string(), text[byte..].trim().to_string())
+}
+
+/// Cut `text` into `parts` pieces at positions proportional to `weights`.
+fn split_proportionally(text: &str, weights: &[usize], lang: Lang) -> Vec<String> {
+    let total: usize = weights.iter().sum::<usize>().max(1);
+    let mut out = Vec::new();
+    let mut rest = text.to_string();
+    let mut remaining_weight = total;
+    for w in &weights[..weights.len().saturating_sub(1)] {
+        let target = (len(&rest) * w + remaining_weight / 2) / remaining_weight.max(1);
+        match cut_near(&rest, target.max(1), lang) {
+            Some(k) => {
+                let (a, b) = split_at_char(&rest, k);
+                out.push(a);
+                rest = b;
+            }
+            None => out.push(String::new()),
+        }
+        remaining_weight -= w;
+    }
+    out.push(rest);
+    out
+}
+
+/// A segment's cues.
+pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> Vec<CueText> {
+    let zh_p = pieces(zh, Lang::Zh);
+    let en_p = pieces(en, Lang::En);
+    let mut pairs: Vec<(Piece, Piece)> = match (zh_p.is_empty(), en_p.is_empty()) {
+        (true, true) => return Vec::new(),
+        (false, true) => zh_p.into_iter().map(|p| (p, empty())).collect(),
+        (true, false) => en_p.into_iter().map(|p| (empty(), p)).collect(),
+        (false, false) if zh_p.len() == en_p.len() => zh_p.into_iter().zip(en_p).collect(),
+        (false, false) => pair_proportionally(zh_p, en_p),
+    };
+    // Cut any pair whose shown text does not fit two lines (with room for a speaker-change dash).
+    let zh_cap = 2 * limits.zh_line;
+    let en_cap = 2 * limits.en_line;
+    let fits = |piece: &Piece, max: usize, lang: Lang| {
+        let text = if piece.voice.is_some() { format!("- {}", piece.text) } else { piece.text.clone() };
+        let ls = lines(&text, max, lang);
+        ls.len() <= 2 && ls.iter().all(|l| len(l) <= max)
+    };
+    let mut i = 0;
+    while i < pairs.len() {
+        let (z, e) = &pairs[i];
+        let over_zh = limits.zh && !fits(z, limits.zh_line, Lang::Zh);
+        let over_en = limits.en && !fits(e, limits.en_line, Lang::En);
+        if !(over_zh || over_en) {
+            i += 1;
+            continue;
+        }
+        let (lead, lead_lang, other, other_lang) =
+            if over_zh && (!over_en || len(&z.text) * en_cap >= len(&e.text) * zh_cap) {
+                (&z.text, Lang::Zh, &e.text, Lang::En)
+            } else {
+                (&e.text, Lang::En, &z.text, Lang::Zh)
+            };
+        let Some(k) = cut_near(lead, len(lead) / 2, lead_lang) else {
+            i += 1;
+            continue;
+        };
+        let (a, b) = split_at_char(lead, k);
+        let (oa, ob) = if other.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let parts = split_proportionally(other, &[len(&a).max(1), len(&b).max(1)], other_lang);
+            (parts[0].clone(), parts.get(1).cloned().unwrap_or_default())
+        };
+        if a.is_empty() || b.is_empty() {
+            i += 1;
+            continue;
+        }
+        let (z, e) = pairs.remove(i);
+        let (first, second) = if lead_lang == Lang::Zh {
+            (
+                (Piece { text: a, voice: z.voice }, Piece { text: oa, voice: e.voice }),
+                (Piece { text: b, voice: None }, Piece { text: ob, voice: None }),
+            )
+        } else {
+            (
+                (Piece { text: oa, voice: z.voice }, Piece { text: a, voice: e.voice }),
+                (Piece { text: ob, voice: None }, Piece { text: b, voice: None }),
+            )
+        };
+        pairs.insert(i, second);
+        pairs.insert(i, first);
+    }
+    pairs
+        .into_iter()
+        .filter(|(z, e)| !(z.text.is_empty() && e.text.is_empty()))
+        .map(|(z, e)| CueText { zh: z.text, en: e.text, speaker_zh: z.voice, speaker_en: e.voice })
+        .collect()
+}
+
+fn empty() -> Piece {
+    Piece { text: String::new(), voice: None }
+}
+
+/// Different sentence counts: the side with more sentences leads, the other is cut in proportion.
+fn pair_proportionally(zh: Vec<Piece>, en: Vec<Piece>) -> Vec<(Piece, Piece)> {
+    let zh_leads = zh.len() >= en.len();
+    let (lead, other, other_lang) = if zh_leads { (zh, en, Lang::En) } else { (en, zh, Lang::Zh) };
+    let weights: Vec<usize> = lead.iter().map(|p| len(&p.text).max(1)).collect();
+    let other_voice = other.first().and_then(|p| p.voice.clone());
+    let joined =
+        other.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(if other_lang == Lang::En { " " } else { "" });
+    let parts = split_proportionally(&joined, &weights, other_lang);
+    lead.into_iter()
+        .zip(parts)
+        .enumerate()
+        .map(|(i, (l, o))| {
+            let o = Piece { text: o, voice: if i == 0 { other_voice.clone() } else { None } };
+            if zh_leads {
+                (l, o)
+            } else {
+                (o, l)
+            }
+        })
+        .collect()
+}
+
+/// One or two lines, balanced, each within `max` characters where the text allows, never a line that
+/// starts with closing punctuation.
+pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
+    if len(text) <= max {
+        return vec![text.to_string()];
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    // Balanced lines, preferring a break after a clause mark: each character of imbalance costs 2, a
+    // break after punctuation earns 5, a line over the limit costs 100 a character.
+    let mut best: Option<(isize, usize)> = None;
+    for k in 1..n {
+        let inside_word = chars[k - 1].is_ascii_alphanumeric() && chars[k].is_ascii_alphanumeric();
+        let boundary = match lang {
+            Lang::En => chars[k] == ' ',
+            // Inside a Latin word only as a last resort (a long name in a short Chinese line).
+            Lang::Zh => !no_line_start(chars[k]),
+        };
+        if !boundary {
+            continue;
+        }
+        // Lengths without building the strings: the break space (English) belongs to neither line.
+        let (la, lb) = match lang {
+            Lang::En => (k as isize, (n - k - 1) as isize),
+            Lang::Zh => (k as isize, (n - k) as isize),
+        };
+        let over = (la - max as isize).max(0) + (lb - max as isize).max(0);
+        let after_mark =
+            matches!(chars[k - 1], '，' | '、' | '；' | '：' | '。' | '！' | '？' | ',' | ';' | ':' | '.' | '—');
+        // A Chinese line with no Chinese in it (a lone product name) reads badly: avoid it.
+        let bare = lang == Lang::Zh
+            && (!chars[..k].iter().any(|&c| crate::ir::is_han(c)) || !chars[k..].iter().any(|&c| crate::ir::is_han(c)));
+        let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 }
+            + if bare { 30 } else { 0 }
+            + if inside_word { 60 } else { 0 };
+        if best.is_none_or(|(c, _)| cost < c) {
+            best = Some((cost, k));
+        }
+    }
+    match best {
+        Some((_, k)) => {
+            let (a, b) = split_at_char(text, k);
+            vec![a, b]
+        }
+        None => vec![text.to_string()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(text: &str) -> Paragraph {
+        Paragraph { speaker: None, list: None, content: vec![Inline::text(text)] }
+    }
+
+    const ALL: Limits = Limits { zh_line: 16, en_line: 42, zh: true, en: true };
+
+    #[test]
+    fn sentences_keep_closing_quotes() {
+        assert_eq!(sentences("他说：“好。”然后走了。", Lang::Zh), ["他说：“好。”", "然后走了。"]);
+        assert_eq!(
+            sentences("It works. Really? \"Yes.\" Done", Lang::En),
+            ["It works.", "Really?", "\"Yes.\"", "Done"]
+        );
+        assert_eq!(sentences("Version 4.5 is out.", Lang::En), ["Version 4.5 is out."]);
+    }
+
+    #[test]
+    fn equal_sentence_counts_pair_one_to_one() {
+        let cues = cue_texts(&[para("第一句。第二句。")], &[para("First one. Second one.")], ALL);
+        assert_eq!(cues.len(), 2);
+        assert_eq!((cues[1].zh.as_str(), cues[1].en.as_str()), ("第二句。", "Second one."));
+    }
+
+    #[test]
+    fn long_text_is_cut_until_it_fits_two_lines() {
+        let zh = "人工智能的规模化趋势仍在继续，未来一年我们将看到更大更强的模型，它们能够处理更复杂的任务，而这只是开始，真正的变化还在后面。";
+        let en = "The scaling trends of AI are continuing, and over the next year we are going to see much bigger and more powerful models that can do greater tasks, and this is only the beginning of it.";
+        let cues = cue_texts(&[para(zh)], &[para(en)], ALL);
+        assert!(cues.len() >= 3, "{cues:#?}");
+        for c in &cues {
+            assert!(len(&c.zh) <= 32 && len(&c.en) <= 84, "{c:?}");
+            assert!(!c.zh.is_empty() && !c.en.is_empty(), "{c:?}");
+        }
+        let joined_zh: String = cues.iter().map(|c| c.zh.as_str()).collect();
+        assert_eq!(joined_zh, zh);
+        let joined_en: Vec<&str> = cues.iter().flat_map(|c| c.en.split(' ')).collect();
+        assert_eq!(joined_en.join(" "), en);
+    }
+
+    #[test]
+    fn lines_are_balanced_and_never_start_with_closing_punctuation() {
+        let l = lines("这是一个相当长的句子，需要被分成两行来显示。", 16, Lang::Zh);
+        assert_eq!(l.len(), 2);
+        assert!(l.iter().all(|x| len(x) <= 16 && !no_line_start(x.chars().next().unwrap())), "{l:?}");
+        let l = lines("The scaling trends of AI are continuing at a remarkable pace today", 42, Lang::En);
+        assert_eq!(l.len(), 2);
+        assert!(l.iter().all(|x| len(x) <= 42), "{l:?}");
+    }
+
+    #[test]
+    fn glossary_is_reduced_to_the_term() {
+        let p = Paragraph {
+            speaker: None,
+            list: None,
+            content: vec![
+                Inline::text("我们使用"),
+                Inline::Glossary(GlossaryTerm {
+                    term: Some("比特".into()),
+                    name: Some("Bit".into()),
+                    gloss: Some("单位".into()),
+                }),
+                Inline::text("。"),
+            ],
+        };
+        assert_eq!(cue_texts(&[p], &[], ALL)[0].zh, "我们使用比特。");
+    }
+}

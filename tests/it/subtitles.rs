@@ -1,0 +1,355 @@
+//! Subtitles read back by a parser written here (not the writer's code): timing rules, line limits, text
+//! completeness and order on every corpus file in all three languages and both formats; `--duration`
+//! scaling; `--align` against a caption track derived from known times and then perturbed.
+
+use crate::corpus::oracle;
+use crate::pdf::strip_labels;
+use crate::support::{bitext, corpus_dir, han, manifest_dir, md_files, stderr, words};
+use std::fs;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+struct Cue {
+    start: f64,
+    end: f64,
+    lines: Vec<String>,
+}
+
+fn seconds(s: &str) -> f64 {
+    let s = s.trim().replace(',', ".");
+    let p: Vec<f64> = s.split(':').map(|x| x.parse().unwrap_or_else(|_| panic!("bad time {s}"))).collect();
+    match p.as_slice() {
+        [h, m, sec] => h * 3600.0 + m * 60.0 + sec,
+        [m, sec] => m * 60.0 + sec,
+        _ => panic!("bad time {s}"),
+    }
+}
+
+/// Parse SRT or WebVTT; for VTT, voice tags are removed and entities decoded.
+fn parse(text: &str) -> Vec<Cue> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+    let vtt = text.starts_with("WEBVTT");
+    let mut cues = Vec::new();
+    for (n, block) in text.split("\n\n").enumerate() {
+        let lines: Vec<&str> = block.lines().collect();
+        if lines.is_empty() || (vtt && (n == 0 || lines[0].starts_with("NOTE"))) {
+            continue;
+        }
+        let timing_at = if vtt { 0 } else { 1 };
+        if !vtt {
+            assert_eq!(lines[0].parse::<usize>().ok(), Some(cues.len() + 1), "SRT cue number: {block}");
+        }
+        let (a, b) = lines[timing_at].split_once(" --> ").unwrap_or_else(|| panic!("no timing: {block}"));
+        let mut body: Vec<String> = lines[timing_at + 1..].iter().map(|l| l.to_string()).collect();
+        if vtt {
+            for l in &mut body {
+                assert!(!l.contains("-->"), "VTT text must not contain -->: {l}");
+                if l.starts_with("<v ") {
+                    *l = l[l.find('>').unwrap() + 1..].to_string();
+                }
+                *l = l.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+            }
+        }
+        cues.push(Cue { start: seconds(a), end: seconds(b), lines: body });
+    }
+    cues
+}
+
+fn is_zh(line: &str) -> bool {
+    line.chars().any(bitext::ir::is_han)
+}
+
+fn check_rules(name: &str, cues: &[Cue], lang: &str) {
+    assert!(!cues.is_empty(), "{name}: no cues");
+    for (i, c) in cues.iter().enumerate() {
+        let d = c.end - c.start;
+        assert!((5.0 / 6.0 - 0.002..=7.0 + 0.002).contains(&d), "{name}: cue {} lasts {d:.3}s", i + 1);
+        if i > 0 {
+            let gap = c.start - cues[i - 1].end;
+            assert!(gap >= 0.083, "{name}: cue {} starts {gap:.3}s after the previous ends", i + 1);
+        }
+        // Chinese lines come first: everything up to the last line with a Han character, and at least all
+        // lines beyond the English two.
+        let split = c.lines.iter().rposition(|l| is_zh(l)).map_or(0, |k| k + 1);
+        let split = match lang {
+            "en" => 0,
+            "zh" => c.lines.len(),
+            _ => split.max(c.lines.len().saturating_sub(2)),
+        };
+        let (zh, en): (Vec<&String>, Vec<&String>) =
+            (c.lines[..split].iter().collect(), c.lines[split..].iter().collect());
+        assert!(zh.len() <= 2 && en.len() <= 2, "{name}: cue {} has too many lines: {:?}", i + 1, c.lines);
+        for l in &zh {
+            assert!(l.chars().count() <= 16, "{name}: Chinese line too long: {l}");
+            assert!(
+                !l.starts_with(['，', '。', '、', '：', '；', '！', '？', '”', '）']),
+                "{name}: line starts with punctuation: {l}"
+            );
+        }
+        for l in &en {
+            assert!(l.chars().count() <= 42, "{name}: English line too long: {l}");
+        }
+        if lang == "en" {
+            assert!(!c.lines.iter().any(|l| is_zh(l)), "{name}: Chinese in English subtitles: {:?}", c.lines);
+        }
+    }
+}
+
+/// `needle` appears in `hay` in order, gaps allowed; returns how many of its items were found.
+fn subsequence<T: PartialEq>(hay: &[T], needle: &[T]) -> usize {
+    let mut found = 0;
+    let mut it = hay.iter();
+    for n in needle {
+        if it.by_ref().any(|h| h == n) {
+            found += 1;
+        } else {
+            break;
+        }
+    }
+    found
+}
+
+/// Text without `[hh:mm:ss]` anchors (they time the subtitles, they are not shown).
+fn without_timestamps(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('[') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        match after.find(']') {
+            Some(j) if after[1..j].chars().all(|c| c.is_ascii_digit() || c == ':') && j > 1 => rest = &after[j + 1..],
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text with parentheticals removed (subtitles reduce glossary annotations to the term).
+fn without_parentheticals(s: &str) -> String {
+    let mut depth = 0usize;
+    s.chars()
+        .filter(|&c| {
+            match c {
+                '(' | '（' => depth += 1,
+                ')' | '）' if depth > 0 => {
+                    depth -= 1;
+                    return false;
+                }
+                _ => {}
+            }
+            depth == 0
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_subtitles_follow_the_rules_and_keep_all_text() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = corpus_dir();
+    let result =
+        bitext(&["convert", corpus.to_str().unwrap(), "-o", out.path().to_str().unwrap(), "-t", "srt,vtt", "-q"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    for path in md_files(&corpus) {
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let oracle = oracle(&fs::read_to_string(&path).unwrap());
+        for (suffix, lang) in [("", "bi"), (".zh", "zh"), (".en", "en")] {
+            for ext in ["srt", "vtt"] {
+                let file = out.path().join(format!("{stem}{suffix}.{ext}"));
+                if lang == "en" && oracle.english.is_empty() {
+                    assert!(!file.exists(), "{stem}: no English subtitles for a Chinese-only file");
+                    continue;
+                }
+                let name = file.file_name().unwrap().to_string_lossy().to_string();
+                let cues = parse(&fs::read_to_string(&file).unwrap());
+                check_rules(&name, &cues, lang);
+                let shown: String = cues.iter().flat_map(|c| c.lines.iter()).map(|l| format!("{l}\n")).collect();
+                if lang != "en" {
+                    let got: Vec<char> = han(&shown).chars().collect();
+                    let want: Vec<char> = oracle
+                        .chinese
+                        .iter()
+                        .flat_map(|p| han(&without_parentheticals(&strip_labels(p))).chars().collect::<Vec<_>>())
+                        .collect();
+                    let found = subsequence(&got, &want);
+                    assert!(
+                        found == want.len(),
+                        "{name}: Chinese text lost or reordered after {found} of {} characters",
+                        want.len()
+                    );
+                }
+                if lang != "zh" {
+                    let got = words(&shown);
+                    let want: Vec<String> = oracle
+                        .english
+                        .iter()
+                        .flat_map(|e| words(&without_timestamps(&without_parentheticals(&strip_labels(e)))))
+                        .collect();
+                    let found = subsequence(&got, &want);
+                    assert!(
+                        found == want.len(),
+                        "{name}: English lost or reordered after {found} of {} words: {:?}",
+                        want.len(),
+                        &want[found..(found + 8).min(want.len())]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn duration_scales_the_track_to_the_video() {
+    let out = tempfile::tempdir().unwrap();
+    let src = manifest_dir().join("examples/bee-colonies.md");
+    let result = bitext(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "-t",
+        "srt",
+        "-l",
+        "en",
+        "--duration",
+        "00:20:00",
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let cues = parse(&fs::read_to_string(out.path().join("bee-colonies.en.srt")).unwrap());
+    let last = cues.last().unwrap();
+    assert!(last.start > 1100.0 && last.end <= 1200.0 + 0.01, "{last:?}");
+    check_rules("scaled", &cues, "en");
+}
+
+#[test]
+fn crlf_and_bom_for_picky_players() {
+    let out = tempfile::tempdir().unwrap();
+    let src = manifest_dir().join("examples/bridge-design.md");
+    let result = bitext(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "-t",
+        "srt",
+        "-l",
+        "zh",
+        "--crlf",
+        "--bom",
+    ]);
+    assert_eq!(result.status.code(), Some(0));
+    let bytes = fs::read(out.path().join("bridge-design.zh.srt")).unwrap();
+    assert!(bytes.starts_with(b"\xef\xbb\xbf1\r\n"));
+    assert!(!String::from_utf8(bytes).unwrap().replace("\r\n", "").contains('\n'));
+}
+
+/// A caption track made from the transcript's own English with known word times, then perturbed as real
+/// automatic captions are: words dropped, fillers inserted, punctuation and case gone, rolling lines.
+fn perturbed_captions(english: &[String], dir: &Path) -> (std::path::PathBuf, Vec<f64>) {
+    let truth: Vec<f64> =
+        (0..english.len()).map(|i| 12.0 + 0.41 * i as f64 + ((i * 7919) % 13) as f64 * 0.01).collect();
+    let mut words: Vec<(String, f64)> = Vec::new();
+    for (i, w) in english.iter().enumerate() {
+        if i % 13 == 5 {
+            continue;
+        }
+        if i % 17 == 3 {
+            words.push(("um".into(), truth[i] - 0.1));
+        }
+        words.push((w.clone(), truth[i]));
+    }
+    let mut vtt = String::from("WEBVTT\nKind: captions\nLanguage: en\n\n");
+    let clock = |t: f64| format!("{:02}:{:02}:{:06.3}", (t / 3600.0) as u64, (t / 60.0) as u64 % 60, t % 60.0);
+    let mut previous: Vec<String> = Vec::new();
+    for chunk in words.chunks(6) {
+        let (start, end) = (chunk[0].1, chunk.last().unwrap().1 + 0.4);
+        let line: Vec<String> = chunk.iter().map(|(w, _)| w.clone()).collect();
+        // Rolling captions: the previous line repeated above the new one.
+        let rolled = if previous.is_empty() { String::new() } else { format!("{}\n", previous.join(" ")) };
+        vtt.push_str(&format!("{} --> {}\n{rolled}{}\n\n", clock(start), clock(end), line.join(" ")));
+        previous = line;
+    }
+    let path = dir.join("captions.vtt");
+    fs::write(&path, vtt).unwrap();
+    (path, truth)
+}
+
+#[test]
+fn align_takes_real_times_from_a_caption_track() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = manifest_dir().join("examples/bee-colonies.md");
+    // The English as the subtitles carry it (what was said), from an unaligned track.
+    let plain = bitext(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        dir.path().join("plain").to_str().unwrap(),
+        "-t",
+        "srt",
+        "-l",
+        "en",
+    ]);
+    assert_eq!(plain.status.code(), Some(0));
+    let estimated = parse(&fs::read_to_string(dir.path().join("plain/bee-colonies.en.srt")).unwrap());
+    let english: Vec<String> = estimated.iter().flat_map(|c| c.lines.iter()).flat_map(|l| words(l)).collect();
+    let (captions, truth) = perturbed_captions(&english, dir.path());
+    let out = dir.path().join("out");
+    let result = bitext(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-t",
+        "vtt",
+        "-l",
+        "bi",
+        "--align",
+        captions.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let vtt = fs::read_to_string(out.join("bee-colonies.vtt")).unwrap();
+    assert!(vtt.contains("aligned word by word"), "{vtt}");
+    let cues = parse(&vtt);
+    check_rules("aligned", &cues, "bi");
+    // Each cue should start when its first English word was said.
+    let mut at = 0;
+    let mut close = 0;
+    let mut total = 0;
+    for cue in &cues {
+        let first_en = cue.lines.iter().find(|l| !is_zh(l)).and_then(|l| words(l).into_iter().next());
+        let Some(first) = first_en else { continue };
+        let Some(k) = english[at..].iter().position(|w| *w == first) else { continue };
+        at += k;
+        total += 1;
+        if (cue.start - truth[at]).abs() < 1.0 {
+            close += 1;
+        } else {
+            eprintln!("cue at {:.2} starts with {first:?}, said at {:.2}", cue.start, truth[at]);
+        }
+    }
+    assert!(total > 10, "{total}");
+    assert!(close * 10 >= total * 9, "only {close} of {total} cues start within a second of the truth\n{vtt}");
+}
+
+#[test]
+fn a_bad_caption_track_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.srt");
+    fs::write(&bad, "no cues here").unwrap();
+    let src = manifest_dir().join("examples/bee-colonies.md");
+    let result = bitext(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "-t",
+        "srt",
+        "--align",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("bad.srt: no timed cues"), "{}", stderr(&result));
+}
