@@ -328,7 +328,7 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
     // break after punctuation earns 5, a line over the limit costs 100 a character.
     let mut best: Option<(isize, usize)> = None;
     for k in 1..n {
-        let inside_word = chars[k - 1].is_ascii_alphanumeric() && chars[k].is_ascii_alphanumeric();
+        let inside_word = chars[k - 1].is_ascii_graphic() && chars[k].is_ascii_graphic();
         let boundary = match lang {
             Lang::En => chars[k] == ' ',
             // Inside a Latin word only as a last resort (a long name in a short Chinese line).
