@@ -1,6 +1,6 @@
 //! The IR itself as versioned JSON (`"ir_version": 1`): for other tools, and for golden tests.
 
-use super::{EmitError, WriteOptions, Writer};
+use super::{EmitError, WriteOptions, Writer, Written};
 use crate::ir::Document;
 use crate::select::View;
 
@@ -20,10 +20,10 @@ impl Writer for Json {
     fn per_view(&self) -> bool {
         false
     }
-    fn write(&self, doc: &Document, _: View, _: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+    fn write(&self, doc: &Document, _: View, _: &WriteOptions) -> Result<Written, EmitError> {
         let mut bytes =
             serde_json::to_vec_pretty(doc).map_err(|e| EmitError::Failed { format: "json", message: e.to_string() })?;
         bytes.push(b'\n');
-        Ok(bytes)
+        Ok(bytes.into())
     }
 }

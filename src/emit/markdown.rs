@@ -4,7 +4,7 @@
 //! doc` up to source positions. Single-language outputs keep the front matter as written and carry
 //! nothing of the other language.
 
-use super::{EmitError, WriteOptions, Writer};
+use super::{EmitError, WriteOptions, Writer, Written};
 use crate::ir::{Block, Document, Inline, Lang, Paragraph, Section, Segment, Speaker};
 use crate::select::View;
 
@@ -21,7 +21,7 @@ impl Writer for Markdown {
     fn description(&self) -> &'static str {
         "markdown: bilingual (canonical <details> form), Chinese-only or English-only"
     }
-    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Written, EmitError> {
         let mut out = String::with_capacity(8 * 1024);
         front_matter(doc, &mut out);
         let mut first = true;
@@ -32,7 +32,7 @@ impl Writer for Markdown {
         while out.ends_with("\n\n") {
             out.pop();
         }
-        Ok(out.into_bytes())
+        Ok(out.into_bytes().into())
     }
 }
 

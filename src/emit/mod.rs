@@ -56,23 +56,26 @@ pub trait Writer: Sync + Send {
         false
     }
     /// Render `doc`. For `View::Zh`/`View::En` the document has already been reduced to that language,
-    /// unless `needs_both_languages`.
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError>;
+    /// unless `needs_both_languages`. What could not be rendered faithfully (a character no font has, a
+    /// cue too fast to read) comes back as diagnostics beside the bytes.
+    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Written, EmitError>;
+}
 
-    /// Render `doc` and report what could not be rendered faithfully (a character no font has). Writers
-    /// that never degrade keep the default.
-    fn write_reporting(
-        &self,
-        doc: &Document,
-        view: View,
-        options: &WriteOptions,
-    ) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
-        Ok((self.write(doc, view, options)?, Vec::new()))
+/// A writer's output: the file, and what it noticed while making it.
+#[derive(Debug)]
+pub struct Written {
+    pub bytes: Vec<u8>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Vec<u8>> for Written {
+    fn from(bytes: Vec<u8>) -> Self {
+        Written { bytes, diagnostics: Vec::new() }
     }
 }
 
 static WRITERS: &[&dyn Writer] =
-    &[&Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf, &subtitles::Srt, &subtitles::Vtt];
+    &[&Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf, &subtitles::SRT, &subtitles::VTT];
 
 /// Every registered writer, in the order `--help` lists them.
 pub fn writers() -> &'static [&'static dyn Writer] {
@@ -106,14 +109,14 @@ pub fn render(writer: &dyn Writer, doc: &Document, view: View, options: &WriteOp
                 return Ok(Rendered { bytes: None, diagnostics: vec![Diagnostic::warning(0, message)] });
             }
             if writer.needs_both_languages() {
-                writer.write_reporting(doc, view, options)?
+                writer.write(doc, view, options)?
             } else {
-                writer.write_reporting(&select::only(doc, lang), view, options)?
+                writer.write(&select::only(doc, lang), view, options)?
             }
         }
-        _ => writer.write_reporting(doc, view, options)?,
+        _ => writer.write(doc, view, options)?,
     };
-    Ok(Rendered { bytes: Some(bytes.0), diagnostics: bytes.1 })
+    Ok(Rendered { bytes: Some(bytes.bytes), diagnostics: bytes.diagnostics })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Annotations are shown as the source wrote them (`比特（Bit: …）`); a bilingual file puts each English
 //! original under its Chinese.
 
-use super::{EmitError, WriteOptions, Writer};
+use super::{EmitError, WriteOptions, Writer, Written};
 use crate::ir::{is_han, plain_text, Block, Document, Lang, Paragraph, Speaker};
 use crate::select::View;
 
@@ -20,7 +20,7 @@ impl Writer for PlainText {
     fn description(&self) -> &'static str {
         "plain reading text, bilingual or one language"
     }
-    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Written, EmitError> {
         let mut out = String::with_capacity(8 * 1024);
         let title = &doc.meta.title;
         if view != View::En || !title.chars().any(is_han) {
@@ -67,7 +67,7 @@ impl Writer for PlainText {
         while out.ends_with("\n\n") {
             out.pop();
         }
-        Ok(out.into_bytes())
+        Ok(out.into_bytes().into())
     }
 }
 

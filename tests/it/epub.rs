@@ -130,14 +130,12 @@ fn unparenthesised(s: &str) -> String {
     out
 }
 
+/// Convert to EPUB; the run must succeed.
 fn convert(inputs: &[&Path], out: &Path, extra: &[&str]) {
-    let mut args = vec!["convert"];
-    let inputs: Vec<String> = inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    args.extend(inputs.iter().map(String::as_str));
-    args.extend(["-o", out.to_str().unwrap(), "-t", "epub", "-q"]);
+    let mut args = vec!["-t", "epub", "-q"];
     args.extend(extra);
-    let result = bitext(&args);
-    assert!(matches!(result.status.code(), Some(0)), "{}", stderr(&result));
+    let result = crate::support::convert(inputs, out, &args);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
 }
 
 #[test]

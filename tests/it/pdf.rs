@@ -36,13 +36,11 @@ fn run(tool: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Convert to PDF; the run must succeed.
 fn convert(inputs: &[&Path], out: &Path, extra: &[&str]) {
-    let mut args = vec!["convert".to_string()];
-    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
-    args.extend(["-o", out.to_str().unwrap(), "-t", "pdf", "-q"].map(String::from));
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = bitext(&args);
+    let mut args = vec!["-t", "pdf", "-q"];
+    args.extend(extra);
+    let result = crate::support::convert(inputs, out, &args);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
 }
 

@@ -4,7 +4,7 @@
 
 use crate::corpus::oracle;
 use crate::pdf::strip_labels;
-use crate::support::{bitext, corpus_dir, han, manifest_dir, md_files, stderr, words};
+use crate::support::{bitext, convert, corpus_dir, han, manifest_dir, md_files, stderr, words};
 use std::fs;
 use std::path::Path;
 
@@ -205,18 +205,7 @@ fn corpus_subtitles_follow_the_rules_and_keep_all_text() {
 fn duration_scales_the_track_to_the_video() {
     let out = tempfile::tempdir().unwrap();
     let src = manifest_dir().join("examples/bee-colonies.md");
-    let result = bitext(&[
-        "convert",
-        src.to_str().unwrap(),
-        "-o",
-        out.path().to_str().unwrap(),
-        "-t",
-        "srt",
-        "-l",
-        "en",
-        "--duration",
-        "00:20:00",
-    ]);
+    let result = convert(&[&src], out.path(), &["-t", "srt", "-l", "en", "--duration", "00:20:00"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let cues = parse(&fs::read_to_string(out.path().join("bee-colonies.en.srt")).unwrap());
     let last = cues.last().unwrap();
@@ -228,18 +217,7 @@ fn duration_scales_the_track_to_the_video() {
 fn crlf_and_bom_for_picky_players() {
     let out = tempfile::tempdir().unwrap();
     let src = manifest_dir().join("examples/bridge-design.md");
-    let result = bitext(&[
-        "convert",
-        src.to_str().unwrap(),
-        "-o",
-        out.path().to_str().unwrap(),
-        "-t",
-        "srt",
-        "-l",
-        "zh",
-        "--crlf",
-        "--bom",
-    ]);
+    let result = convert(&[&src], out.path(), &["-t", "srt", "-l", "zh", "--crlf", "--bom"]);
     assert_eq!(result.status.code(), Some(0));
     let bytes = fs::read(out.path().join("bridge-design.zh.srt")).unwrap();
     assert!(bytes.starts_with(b"\xef\xbb\xbf1\r\n"));

@@ -71,3 +71,13 @@ pub fn find_seq<T: PartialEq>(hay: &[T], needle: &[T], from: usize) -> Option<us
         .find(|&i| hay[i..i + needle.len()] == *needle)
         .map(|i| i + needle.len())
 }
+
+/// `bitext convert INPUTS... -o OUT ARGS...`.
+pub fn convert(inputs: &[&Path], out: &Path, args: &[&str]) -> Output {
+    let mut all: Vec<String> = vec!["convert".into()];
+    all.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    all.extend(["-o".to_string(), out.to_string_lossy().into_owned()]);
+    all.extend(args.iter().map(|a| a.to_string()));
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    bitext(&all)
+}

@@ -9,7 +9,7 @@
 mod package;
 mod xhtml;
 
-use super::{EmitError, WriteOptions, Writer};
+use super::{EmitError, WriteOptions, Writer, Written};
 use crate::ir::{is_han, Document, Metadata};
 use crate::select::{self, View};
 use package::{BookMeta, Package};
@@ -32,10 +32,10 @@ impl Writer for Epub {
     fn description(&self) -> &'static str {
         "EPUB 3 e-book: bilingual, Chinese-only or English-only, themed (--theme)"
     }
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError> {
+    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Written, EmitError> {
         let mut out = Cursor::new(Vec::with_capacity(64 * 1024));
         single_book(&mut out, doc, view, options).map_err(zip_error)?;
-        Ok(out.into_inner())
+        Ok(out.into_inner().into())
     }
 }
 

@@ -14,7 +14,7 @@ pub use fonts::{FontError, FontFamilies, FontRequest, FontSet, FontSpec, Role};
 pub use layout::Paper;
 pub(crate) use linebreak::no_line_start;
 
-use super::{EmitError, WriteOptions, Writer};
+use super::{EmitError, WriteOptions, Writer, Written};
 use crate::diag::Diagnostic;
 use crate::ir::{is_han, Document, Metadata};
 use crate::select::{self, View};
@@ -51,17 +51,9 @@ impl Writer for Pdf {
     fn description(&self) -> &'static str {
         "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only"
     }
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError> {
-        let (bytes, _) = render(doc, view, options)?;
-        Ok(bytes)
-    }
-    fn write_reporting(
-        &self,
-        doc: &Document,
-        view: View,
-        options: &WriteOptions,
-    ) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
-        render(doc, view, options)
+    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Written, EmitError> {
+        let (bytes, diagnostics) = render(doc, view, options)?;
+        Ok(Written { bytes, diagnostics })
     }
 }
 

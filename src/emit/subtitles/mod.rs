@@ -11,7 +11,7 @@ mod timing;
 
 pub use timing::{read_captions, CaptionWord};
 
-use super::{EmitError, WriteOptions, Writer};
+use super::{EmitError, WriteOptions, Writer, Written};
 use crate::diag::Diagnostic;
 use crate::ir::{is_han, Block, Document, Lang};
 use crate::select::View;
@@ -58,62 +58,48 @@ const MAX_CPS_EN: f32 = 20.0;
 const MAX_CPS_ZH: f32 = 9.0;
 const CHINESE_CHARS_PER_SECOND: f32 = 4.5;
 
-/// The `srt` writer.
-pub struct Srt;
-/// The `vtt` writer.
-pub struct Vtt;
-
-impl Writer for Srt {
-    fn name(&self) -> &'static str {
-        "srt"
-    }
-    fn extension(&self) -> &'static str {
-        "srt"
-    }
-    fn description(&self) -> &'static str {
-        "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)"
-    }
-    fn needs_both_languages(&self) -> bool {
-        true
-    }
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError> {
-        Ok(self.write_reporting(doc, view, options)?.0)
-    }
-    fn write_reporting(
-        &self,
-        doc: &Document,
-        view: View,
-        options: &WriteOptions,
-    ) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
-        let track = build(doc, view, &options.subtitles);
-        Ok((finish(srt(&track), &options.subtitles), track.diagnostics))
-    }
+/// A subtitle writer: one type, one instance per file format.
+pub struct Subtitles {
+    format: Format,
 }
 
-impl Writer for Vtt {
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Srt,
+    Vtt,
+}
+
+/// The `srt` writer.
+pub static SRT: Subtitles = Subtitles { format: Format::Srt };
+/// The `vtt` writer.
+pub static VTT: Subtitles = Subtitles { format: Format::Vtt };
+
+impl Writer for Subtitles {
     fn name(&self) -> &'static str {
-        "vtt"
+        match self.format {
+            Format::Srt => "srt",
+            Format::Vtt => "vtt",
+        }
     }
     fn extension(&self) -> &'static str {
-        "vtt"
+        self.name()
     }
     fn description(&self) -> &'static str {
-        "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)"
+        match self.format {
+            Format::Srt => "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
+            Format::Vtt => "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
+        }
     }
     fn needs_both_languages(&self) -> bool {
         true
     }
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<u8>, EmitError> {
-        Ok(self.write_reporting(doc, view, options)?.0)
-    }
-    fn write_reporting(
-        &self,
-        doc: &Document,
-        view: View,
-        options: &WriteOptions,
-    ) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
+    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Written, EmitError> {
         let track = build(doc, view, &options.subtitles);
-        Ok((finish(vtt(&track), &options.subtitles), track.diagnostics))
+        let text = match self.format {
+            Format::Srt => srt(&track),
+            Format::Vtt => vtt(&track),
+        };
+        Ok(Written { bytes: finish(text, &options.subtitles), diagnostics: track.diagnostics })
     }
 }
 
@@ -380,7 +366,7 @@ mod tests {
     #[test]
     fn bilingual_srt_has_chinese_above_english() {
         let doc = parse_str(SRC, "a.md").unwrap().doc;
-        let out = String::from_utf8(Srt.write(&doc, View::Bi, &WriteOptions::default()).unwrap()).unwrap();
+        let out = String::from_utf8(SRT.write(&doc, View::Bi, &WriteOptions::default()).unwrap().bytes).unwrap();
         assert!(out.starts_with("1\n00:00:00,000 --> "), "{out}");
         let first: Vec<&str> = out.split("\n\n").next().unwrap().lines().collect();
         assert_eq!(first[2], "第一句话。");
@@ -390,7 +376,7 @@ mod tests {
     #[test]
     fn vtt_escapes_and_notes_its_timing() {
         let doc = parse_str(&SRC.replace("short.", "short &amp; a &lt;b&gt; --> c."), "a.md").unwrap().doc;
-        let out = String::from_utf8(Vtt.write(&doc, View::En, &WriteOptions::default()).unwrap()).unwrap();
+        let out = String::from_utf8(VTT.write(&doc, View::En, &WriteOptions::default()).unwrap().bytes).unwrap();
         assert!(out.starts_with("WEBVTT\n\nNOTE English subtitles"), "{out}");
         assert!(out.contains("<v Ada>The first sentence is here."), "{out}");
         assert!(out.contains("&amp; a &lt;b&gt; --&gt; c."), "{out}");
