@@ -6,10 +6,11 @@
 //! builds sections and segments according to the file's convention (A/B: `<details>`, C: English then
 //! Chinese by script, D: Chinese only). Nothing is dropped: unknown HTML becomes a `Raw` block.
 
+use super::html::{contains_ci, count_ci, html_pieces, p_left_open, PieceKind};
 use super::inline::{self, conventions, convert, fragment_events, Origin};
 use super::script::{join_separator, ScriptCounts};
 use crate::diag::{Diagnostic, LineIndex};
-use crate::ir::{Block, Heading, Inline, Lang, Lines, ListItem, Paragraph, Section, Segment, Speaker};
+use crate::ir::{Block, Heading, Inline, Lang, Lines, ListItem, Paragraph, Section, Speaker};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,7 +26,7 @@ pub(super) fn read(
     let mut ctx = Ctx { index, full, diagnostics, interleaved_lines: !contains_ci(body, "<details"), depth: 0 };
     let mut units = ctx.units(body, offset);
     apply_plain_labels(&mut units);
-    pair(units, &mut ctx)
+    super::pair::pair(units, ctx.diagnostics)
 }
 
 struct Ctx<'a> {
@@ -39,7 +40,7 @@ struct Ctx<'a> {
 
 /// One step of the body, before pairing.
 #[derive(Debug)]
-enum Unit {
+pub(super) enum Unit {
     Heading(Heading),
     Para(Para),
     /// The English of one `<details>` block (or of a stray `<p class="english-text">`).
@@ -52,13 +53,13 @@ enum Unit {
 }
 
 #[derive(Debug)]
-struct Para {
-    paragraph: Paragraph,
-    lang: Option<Lang>,
-    timestamp: Option<u32>,
+pub(super) struct Para {
+    pub paragraph: Paragraph,
+    pub lang: Option<Lang>,
+    pub timestamp: Option<u32>,
     /// Only stage directions and speaker changes: `[music]`, `>> [music]`.
-    stage_only: bool,
-    lines: Lines,
+    pub stage_only: bool,
+    pub lines: Lines,
 }
 
 /// A top-level markdown block with its source range and inner events.
@@ -125,28 +126,6 @@ fn tops(src: &str) -> Vec<Top<'_>> {
         }
     }
     out
-}
-
-fn contains_ci(haystack: &str, needle: &str) -> bool {
-    find_ci(haystack, needle, 0).is_some()
-}
-
-/// Byte offset of `needle` (ASCII, lowercase) in `haystack` at or after `from`, ignoring ASCII case.
-/// Candidates are found by the needle's first byte, which `str::find` locates with a fast byte search.
-fn find_ci(haystack: &str, needle: &str, from: usize) -> Option<usize> {
-    let h = haystack.as_bytes();
-    let n = needle.as_bytes();
-    let first = *n.first()?;
-    debug_assert!(!first.is_ascii_alphabetic(), "needles start with punctuation");
-    let mut at = from;
-    while at + n.len() <= h.len() {
-        let i = at + haystack.get(at..)?.find(first as char)?;
-        if h.len() >= i + n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n) {
-            return Some(i);
-        }
-        at = i + 1;
-    }
-    None
 }
 
 impl Ctx<'_> {
@@ -530,176 +509,6 @@ fn first_list_number(full: &str, start: usize) -> Option<u64> {
     digits.parse().ok()
 }
 
-fn count_ci(haystack: &str, needle: &str) -> usize {
-    let mut count = 0;
-    let mut from = 0;
-    while let Some(i) = find_ci(haystack, needle, from) {
-        count += 1;
-        from = i + needle.len();
-    }
-    count
-}
-
-/// Whether a `<p>` is still open after `text`, given whether one was open before it.
-fn p_left_open(text: &str, open_before: bool) -> bool {
-    match (rfind_p_open(text), text.rfind("</p>")) {
-        (Some(o), Some(c)) => o > c,
-        (Some(_), None) => true,
-        (None, Some(_)) => false,
-        (None, None) => open_before,
-    }
-}
-
-fn rfind_p_open(text: &str) -> Option<usize> {
-    let mut found = None;
-    let mut from = 0;
-    while let Some(i) = find_ci(text, "<p", from) {
-        let next = text.as_bytes().get(i + 2).copied();
-        if matches!(next, Some(b'>') | Some(b' ') | Some(b'\n') | Some(b'\t')) {
-            found = Some(i);
-        }
-        from = i + 2;
-    }
-    found
-}
-
-#[derive(Debug, PartialEq)]
-enum PieceKind {
-    DetailsOpen,
-    Summary {
-        closed_by_p: bool,
-    },
-    /// The content of a `<p>` (range covers the content only).
-    P,
-    DetailsClose,
-    /// Markdown or plain text between tags.
-    Text,
-    /// A tag that is none of the above.
-    OtherTag,
-}
-
-#[derive(Debug)]
-struct Piece {
-    kind: PieceKind,
-    range: Range<usize>,
-}
-
-/// Split an HTML region into tags of interest and the text between them.
-fn html_pieces(region: &str) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut pos = 0;
-    let mut text_start = 0;
-    let bytes = region.as_bytes();
-    let flush_text = |pieces: &mut Vec<Piece>, from: usize, to: usize| {
-        if region[from..to].trim().is_empty() {
-            return;
-        }
-        pieces.push(Piece { kind: PieceKind::Text, range: from..to });
-    };
-    while pos < bytes.len() {
-        if bytes[pos] != b'<' {
-            pos += 1;
-            continue;
-        }
-        let rest = &region[pos..];
-        let tag_end = match rest.find('>') {
-            Some(e) if !rest[..e].contains('\n') || rest.starts_with("<details") => pos + e + 1,
-            _ => {
-                pos += 1;
-                continue;
-            }
-        };
-        let name = tag_name(&region[pos..tag_end]);
-        match name.as_str() {
-            "details" => {
-                flush_text(&mut pieces, text_start, pos);
-                pieces.push(Piece { kind: PieceKind::DetailsOpen, range: pos..tag_end });
-            }
-            "/details" => {
-                flush_text(&mut pieces, text_start, pos);
-                pieces.push(Piece { kind: PieceKind::DetailsClose, range: pos..tag_end });
-            }
-            "summary" => {
-                flush_text(&mut pieces, text_start, pos);
-                let line_end = region[tag_end..].find('\n').map_or(region.len(), |i| tag_end + i);
-                let line = &region[tag_end..line_end];
-                let (end, closed_by_p) = match (find_ci(line, "</summary>", 0), find_ci(line, "</p>", 0)) {
-                    (Some(i), _) => (tag_end + i + "</summary>".len(), false),
-                    (None, Some(i)) => (tag_end + i + "</p>".len(), true),
-                    (None, None) => match find_ci(region, "</summary>", tag_end) {
-                        Some(i) => (i + "</summary>".len(), false),
-                        None => (line_end, false),
-                    },
-                };
-                pieces.push(Piece { kind: PieceKind::Summary { closed_by_p }, range: pos..end });
-                pos = end;
-                text_start = end;
-                continue;
-            }
-            "p" => {
-                flush_text(&mut pieces, text_start, pos);
-                let close = find_ci(region, "</p>", tag_end);
-                let details_close = find_ci(region, "</details>", tag_end);
-                let content_end = match (close, details_close) {
-                    (Some(c), Some(d)) if d < c => d,
-                    (Some(c), _) => c,
-                    (None, Some(d)) => d,
-                    (None, None) => region.len(),
-                };
-                pieces.push(Piece { kind: PieceKind::P, range: tag_end..content_end });
-                pos = if close == Some(content_end) { content_end + "</p>".len() } else { content_end };
-                text_start = pos;
-                continue;
-            }
-            "/p" | "/summary" | "br" => {
-                // A lone closing tag or a line break between blocks carries no text.
-                if name != "br" {
-                    flush_text(&mut pieces, text_start, pos);
-                    text_start = tag_end;
-                }
-                pos = tag_end;
-                continue;
-            }
-            _ if name.starts_with('!') || name.is_empty() || !pieces_can_start_tag(&region[pos..]) => {
-                pos += 1;
-                continue;
-            }
-            _ if region[..pos].ends_with('\n') || pos == 0 => {
-                flush_text(&mut pieces, text_start, pos);
-                pieces.push(Piece { kind: PieceKind::OtherTag, range: pos..tag_end });
-            }
-            _ => {
-                pos = tag_end;
-                continue;
-            }
-        }
-        pos = tag_end;
-        text_start = tag_end;
-    }
-    flush_text(&mut pieces, text_start, region.len());
-    pieces
-}
-
-fn pieces_can_start_tag(s: &str) -> bool {
-    s[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
-}
-
-fn tag_name(tag: &str) -> String {
-    let inner = tag.trim_start_matches('<');
-    let closing = inner.starts_with('/');
-    let name: String = inner
-        .trim_start_matches('/')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if closing {
-        format!("/{name}")
-    } else {
-        name
-    }
-}
-
 /// Where a paragraph splits into English lines followed by Chinese lines: the index of the soft break.
 /// Each line is counted once, so a long hard-wrapped paragraph costs linear time.
 fn english_then_chinese_split(events: &[(Event<'_>, Range<usize>)]) -> Option<usize> {
@@ -806,232 +615,5 @@ fn for_each_paragraph(units: &mut [Unit], mut f: impl FnMut(&mut Paragraph)) {
             Unit::English { paragraphs, .. } => paragraphs.iter_mut().for_each(&mut f),
             _ => {}
         }
-    }
-}
-
-/// The file's pairing convention.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Convention {
-    /// A and B: English in `<details>` after its Chinese.
-    Details,
-    /// C: an English paragraph, then its Chinese.
-    Interleaved,
-    /// D: Chinese only.
-    ChineseOnly,
-}
-
-fn convention(units: &[Unit]) -> Convention {
-    if units.iter().any(|u| matches!(u, Unit::English { .. })) {
-        return Convention::Details;
-    }
-    let count =
-        |lang| units.iter().filter(|u| matches!(u, Unit::Para(p) if p.lang == Some(lang) && !p.stage_only)).count();
-    let (en, zh) = (count(Lang::En), count(Lang::Zh));
-    if en > 0 && en * 3 >= zh {
-        Convention::Interleaved
-    } else {
-        Convention::ChineseOnly
-    }
-}
-
-/// Walks units once and builds sections.
-struct Pairing<'c, 'a> {
-    ctx: &'c mut Ctx<'a>,
-    sections: Vec<Section>,
-    pending_zh: Vec<Para>,
-    pending_en: Option<(Vec<Paragraph>, Option<u32>, Lines)>,
-    /// The last `<details>` was empty: a stray English `<p>` right after it still belongs to `pending_zh`.
-    after_empty_details: bool,
-    convention: Convention,
-}
-
-fn pair(units: Vec<Unit>, ctx: &mut Ctx<'_>) -> Vec<Section> {
-    let convention = convention(&units);
-    let mut p = Pairing {
-        ctx,
-        sections: vec![Section { heading: None, blocks: Vec::new() }],
-        pending_zh: Vec::new(),
-        pending_en: None,
-        after_empty_details: false,
-        convention,
-    };
-    for unit in units {
-        p.unit(unit);
-    }
-    p.flush();
-    if p.sections.len() > 1 && p.sections[0].blocks.is_empty() {
-        p.sections.remove(0);
-    }
-    p.sections
-}
-
-impl Pairing<'_, '_> {
-    fn push(&mut self, block: Block) {
-        self.sections.last_mut().expect("at least one section").blocks.push(block);
-    }
-
-    fn unit(&mut self, unit: Unit) {
-        match unit {
-            Unit::Heading(h) => {
-                self.flush();
-                self.sections.push(Section { heading: Some(h), blocks: Vec::new() });
-            }
-            Unit::Block(b) => {
-                self.flush();
-                self.push(b);
-            }
-            Unit::English { paragraphs, timestamp, lines } => {
-                if paragraphs.is_empty() {
-                    self.after_empty_details = true;
-                    return;
-                }
-                self.after_empty_details = false;
-                let zh = std::mem::take(&mut self.pending_zh);
-                if zh.is_empty() {
-                    self.ctx.diagnostics.push(Diagnostic::warning(
-                        lines.start,
-                        "english original has no chinese paragraph before it; add the translation above the <details> block",
-                    ));
-                }
-                self.segment(zh, paragraphs, timestamp, Some(lines));
-            }
-            Unit::Para(para) => match self.convention {
-                Convention::Details => self.details_para(para),
-                Convention::Interleaved => self.interleaved_para(para),
-                Convention::ChineseOnly => {
-                    if para.stage_only {
-                        self.stage(para);
-                    } else {
-                        self.segment(vec![para], Vec::new(), None, None);
-                    }
-                }
-            },
-        }
-    }
-
-    fn details_para(&mut self, para: Para) {
-        if self.after_empty_details {
-            self.flush();
-        }
-        if para.lang == Some(Lang::En) && !para.stage_only && para.paragraph.list.is_none() {
-            self.flush();
-            self.ctx.diagnostics.push(Diagnostic::warning(
-                para.lines.start,
-                "english paragraph outside <details>; put it in a <details> block after its chinese translation",
-            ));
-            let lines = para.lines;
-            self.segment(Vec::new(), vec![para.paragraph], para.timestamp, Some(lines));
-        } else {
-            self.pending_zh.push(para);
-        }
-    }
-
-    fn interleaved_para(&mut self, para: Para) {
-        match para.lang {
-            _ if para.stage_only => {
-                self.flush();
-                self.stage(para);
-            }
-            Some(Lang::En) => {
-                self.flush();
-                self.pending_en = Some((vec![para.paragraph], para.timestamp, para.lines));
-            }
-            _ => match self.pending_en.take() {
-                Some((en, timestamp, lines)) => {
-                    let lines = Lines { start: lines.start, end: para.lines.end };
-                    self.segment(vec![para], en, timestamp, Some(lines));
-                }
-                None => {
-                    self.warn_missing_english(&para);
-                    self.segment(vec![para], Vec::new(), None, None);
-                }
-            },
-        }
-    }
-
-    fn warn_missing_english(&mut self, para: &Para) {
-        self.ctx.diagnostics.push(Diagnostic::warning(
-            para.lines.start,
-            "chinese paragraph has no english original; add the original after it",
-        ));
-    }
-
-    fn stage(&mut self, para: Para) {
-        let mut text = String::new();
-        if para.paragraph.speaker == Some(Speaker::Turn) {
-            text.push_str(">> ");
-        }
-        text.push_str(&crate::ir::plain_text(&para.paragraph.content, Lang::En));
-        self.push(Block::StageDirection { text, lines: para.lines });
-    }
-
-    fn segment(&mut self, zh: Vec<Para>, en: Vec<Paragraph>, timestamp: Option<u32>, en_lines: Option<Lines>) {
-        let start = zh.first().map(|p| p.lines.start).or(en_lines.map(|l| l.start)).unwrap_or(0);
-        let end = en_lines.map(|l| l.end).or(zh.last().map(|p| p.lines.end)).unwrap_or(start);
-        let timestamp = timestamp.or_else(|| zh.iter().find_map(|p| p.timestamp));
-        let zh = zh.into_iter().map(|p| p.paragraph).collect();
-        self.push(Block::Segment(Segment { zh, en, timestamp, lines: Lines { start, end } }));
-    }
-
-    /// Close whatever is waiting for its other half.
-    fn flush(&mut self) {
-        self.after_empty_details = false;
-        if let Some((en, timestamp, lines)) = self.pending_en.take() {
-            self.ctx.diagnostics.push(Diagnostic::warning(
-                lines.start,
-                "english paragraph has no chinese translation after it; add the translation",
-            ));
-            self.segment(Vec::new(), en, timestamp, Some(lines));
-        }
-        let zh = std::mem::take(&mut self.pending_zh);
-        if zh.is_empty() {
-            return;
-        }
-        if zh.iter().all(|p| p.stage_only) {
-            for para in zh {
-                self.stage(para);
-            }
-            return;
-        }
-        if self.convention != Convention::ChineseOnly {
-            self.warn_missing_english(&zh[0]);
-        }
-        self.segment(zh, Vec::new(), None, None);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pieces_of_a_malformed_details_region() {
-        let region = "<details>\n<summary>View/Hide Original English</p>\n</details>\n<p class=\"english-text\">They have courses.</p>\n</details>\n";
-        let kinds: Vec<_> = html_pieces(region).into_iter().map(|p| p.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                PieceKind::DetailsOpen,
-                PieceKind::Summary { closed_by_p: true },
-                PieceKind::DetailsClose,
-                PieceKind::P,
-                PieceKind::DetailsClose
-            ]
-        );
-    }
-
-    #[test]
-    fn pieces_keep_text_after_details() {
-        let region = "<details>\n<summary>Original English</summary>\nRaw text.\n</details>\n[BODY_END]";
-        let pieces = html_pieces(region);
-        let texts: Vec<_> =
-            pieces.iter().filter(|p| p.kind == PieceKind::Text).map(|p| region[p.range.clone()].trim()).collect();
-        assert_eq!(texts, ["Raw text.", "[BODY_END]"]);
-    }
-
-    #[test]
-    fn case_insensitive_search() {
-        assert_eq!(find_ci("a <DETAILS>", "<details", 0), Some(2));
-        assert_eq!(count_ci("</details></Details>", "</details>"), 2);
     }
 }

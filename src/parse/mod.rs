@@ -6,7 +6,9 @@
 
 mod body;
 mod front_matter;
+mod html;
 mod inline;
+mod pair;
 mod script;
 
 use crate::diag::{Diagnostic, LineIndex};
