@@ -98,9 +98,13 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
     let body = &text[split.body_start..];
     let sections = body::read(body, split.body_start, &text, &index, &mut diagnostics);
     if meta.title.is_empty() {
-        let first_heading = sections.iter().find_map(|s| s.heading.as_ref());
+        let first_heading = sections
+            .iter()
+            .filter_map(|s| s.heading.as_ref())
+            .map(|h| crate::ir::plain_text(&h.content, h.lang))
+            .find(|t| !t.trim().is_empty());
         if let Some(h) = first_heading {
-            meta.title = crate::ir::plain_text(&h.content, h.lang);
+            meta.title = h.trim().to_string();
             meta.title_from = TitleSource::Heading;
         } else {
             meta.title = title_from_file_name(name);

@@ -343,7 +343,8 @@ fn epubcheck_finds_nothing() {
         odd.join("control-characters.md"),
         "---\ntitle: \"控制\\u0001字符 & <b>\"\nsummary: \"a\\u000bb ]]> &amp;\"\n---\n\
          一段\u{1}文字 & <i>斜体</i> ]]>。\n\n<details>\n<summary>Original English</summary>\n\
-         <p class=\"english-text\">Some\u{b} text &amp; a ]]> and \u{7f} <script>x</script>.</p>\n</details>\n",
+         <p class=\"english-text\">Some\u{b} text &amp; a ]]> and \u{7f} <script>x</script>.</p>\n</details>\n\
+         \n### \n\n空标题之后的段落。\n",
     )
     .unwrap();
     let corpus = corpus_dir();

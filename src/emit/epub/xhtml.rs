@@ -214,17 +214,25 @@ impl<'d> DocRenderer<'d> {
         level.saturating_sub(self.top_heading).min(2) as usize
     }
 
+    /// A section's name in the table of contents: its heading, else the first words of its text, else its
+    /// number. Never empty: readers and EPUBCheck need text in every entry and every page title.
     fn section_label(&self, section: &Section, number: usize) -> String {
-        if let Some(h) = &section.heading {
-            return plain_text(&h.content, h.lang);
-        }
+        let heading = section.heading.as_ref().map(|h| plain_text(&h.content, h.lang));
         let first_text = section.blocks.iter().find_map(|b| match b {
             Block::Segment(s) => s.zh.first().or(s.en.first()).map(|p| plain_text(&p.content, Lang::Zh)),
             _ => None,
         });
-        match first_text {
-            Some(text) if number > 1 || self.view == View::En => excerpt(&text),
-            _ => labels(self.view).continued.to_string(),
+        let label = match (heading, first_text) {
+            (Some(h), _) => h,
+            (None, Some(text)) if number > 1 || self.view == View::En => excerpt(&text),
+            (None, _) => labels(self.view).continued.to_string(),
+        };
+        if !label.trim().is_empty() {
+            return label;
+        }
+        match self.view {
+            View::En => format!("Section {number}"),
+            _ => format!("第 {number} 节"),
         }
     }
 
