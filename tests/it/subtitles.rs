@@ -331,3 +331,25 @@ fn a_bad_caption_track_is_a_clear_error() {
     assert_eq!(result.status.code(), Some(2));
     assert!(stderr(&result).contains("bad.srt: no timed cues"), "{}", stderr(&result));
 }
+
+/// The corpus subtitles read by third-party parsers (PyPI `srt` and `webvtt-py`, which CI installs).
+#[test]
+fn third_party_parsers_accept_every_file() {
+    let available = std::process::Command::new("python3")
+        .args(["-c", "import srt, webvtt"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(std::env::var_os("CI").is_none(), "CI must install the PyPI packages srt and webvtt-py");
+        eprintln!("PyPI srt / webvtt-py not installed: skipping the third-party check");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let result = convert(&[&corpus_dir()], out.path(), &["-t", "srt,vtt", "-q"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let script = manifest_dir().join("tests/subtitles/check.py");
+    let check = std::process::Command::new("python3").arg(&script).arg(out.path()).output().unwrap();
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{report}{}", String::from_utf8_lossy(&check.stderr));
+    assert!(report.contains("178 files, 0 problems"), "{report}");
+}
