@@ -315,6 +315,8 @@ pub struct BookReport {
     pub chapters: usize,
     /// The book could not be written (nothing was left at the output path).
     pub failure: Option<String>,
+    /// What the book's writer noticed (characters no font has).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Make one anthology of every input. Inputs are read twice: once for their metadata (to group and
@@ -359,6 +361,7 @@ fn make_book_inner(
             inputs: reports,
             chapters: 0,
             failure: Some(format!("{} is an input; choose another output file", out.display())),
+            diagnostics: Vec::new(),
         };
     }
     let metas: Vec<&Metadata> = members.iter().map(|(_, m)| m).collect();
@@ -371,18 +374,13 @@ fn make_book_inner(
     let written = match format {
         BookFormat::Epub => write_with_temp(out, |file| {
             epub::write_anthology(file, spec, &parts, load, options)
-                .map(|(_, report)| report)
+                .map(|(_, report)| (report, Vec::new()))
                 .map_err(|e| e.to_string())
         }),
-        BookFormat::Pdf => pdf_book(out, spec, &parts, &load, options).map(|(report, notes)| {
-            if let Some(first) = reports.first_mut() {
-                first.diagnostics.extend(notes);
-            }
-            report
-        }),
+        BookFormat::Pdf => pdf_book(out, spec, &parts, &load, options),
     };
     match written {
-        Ok(book) => {
+        Ok((book, diagnostics)) => {
             for k in book.skipped {
                 let lang = spec.view.name();
                 reports[members[k].0]
@@ -392,13 +390,14 @@ fn make_book_inner(
             for (k, message) in book.failed {
                 reports[members[k].0].failures.push(Failure::whole_file(message));
             }
-            BookReport { inputs: reports, chapters: book.chapters, failure: None }
+            BookReport { inputs: reports, chapters: book.chapters, failure: None, diagnostics }
         }
-        Err(message) => BookReport { inputs: reports, chapters: 0, failure: Some(message) },
+        Err(message) => BookReport { inputs: reports, chapters: 0, failure: Some(message), diagnostics: Vec::new() },
     }
 }
 
-/// An anthology as one PDF. Unlike the EPUB, the whole book is set in memory before it is written.
+/// An anthology as one PDF. Transcripts are read one at a time as they are set, but unlike the EPUB the
+/// set pages of the whole book stay in memory until the file is written.
 fn pdf_book(
     out: &Path,
     spec: &AnthologySpec,
@@ -407,19 +406,26 @@ fn pdf_book(
     options: &WriteOptions,
 ) -> Result<(epub::AnthologyReport, Vec<Diagnostic>), String> {
     let mut report = epub::AnthologyReport::default();
-    let mut docs = Vec::new();
-    for (group, members) in parts {
-        for &k in members {
+    let mut docs =
+        parts.iter().flat_map(|(group, members)| members.iter().map(move |&k| (group, k))).filter_map(|(group, k)| {
             match load(k) {
-                Ok(doc) if spec.view.lang().is_some_and(|l| !doc.has_lang(l)) => report.skipped.push(k),
-                Ok(doc) => docs.push((group.clone(), doc)),
-                Err(message) => report.failed.push((k, message)),
+                Ok(doc) if spec.view.lang().is_some_and(|l| !doc.has_lang(l)) => {
+                    report.skipped.push(k);
+                    None
+                }
+                Ok(doc) => {
+                    report.chapters += 1;
+                    Some((group.clone(), doc))
+                }
+                Err(message) => {
+                    report.failed.push((k, message));
+                    None
+                }
             }
-        }
-    }
-    report.chapters = docs.len();
-    let (bytes, notes) = crate::emit::pdf::anthology(&mut docs.into_iter(), &spec.title, spec.view, options)
-        .map_err(|e| e.to_string())?;
+        });
+    let (bytes, notes) =
+        crate::emit::pdf::anthology(&mut docs, &spec.title, spec.view, options).map_err(|e| e.to_string())?;
+    drop(docs);
     write_atomic(out, &bytes)?;
     Ok((report, notes))
 }

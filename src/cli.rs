@@ -382,6 +382,9 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
             Ok(EXIT_SOME_FAILED)
         }
         None => {
+            for d in &made.diagnostics {
+                print_diagnostic(&args.out.display().to_string(), None, d);
+            }
             eprintln!("wrote {} ({} transcripts)", args.out.display(), made.chapters);
             Ok(code)
         }
