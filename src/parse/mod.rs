@@ -6,6 +6,7 @@
 
 mod body;
 mod front_matter;
+mod glossary;
 mod html;
 mod inline;
 mod pair;
