@@ -1,16 +1,16 @@
-//! Page layout: documents to pages of positioned text runs.
+//! Page layout: the mechanics of setting text on pages.
 //!
 //! Paragraphs are measured with the real fonts, broken into lines (`linebreak`), justified (Chinese
 //! between characters, English between words when the theme asks), and placed on pages with running
-//! headers, page numbers, footnotes at the page foot and an outline. Bilingual documents are set
-//! interleaved (English under its Chinese) or in parallel columns that start each segment on the same
-//! line. Nothing here knows about PDF syntax: `mod.rs` turns pages into PDF.
+//! headers, page numbers, footnotes at the page foot and an outline entry per heading. What goes on the
+//! pages (title pages, sections, segments) is `content`'s; nothing here knows about PDF syntax: `mod.rs`
+//! turns pages into PDF.
 
 use super::fonts::{FontSet, Role};
 use super::linebreak::{break_lines, Glyph};
-use crate::ir::{is_han, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Speaker};
+use crate::ir::is_han;
 use crate::select::View;
-use crate::theme::{parse_colour, Align, GlossaryStyle, Layout, PdfStyle};
+use crate::theme::{parse_colour, Layout, PdfStyle};
 use std::collections::BTreeSet;
 
 /// Points per millimetre.
@@ -86,19 +86,19 @@ pub(crate) struct OutlineEntry {
 /// A set line: runs relative to the line's left edge and baseline.
 #[derive(Debug, Clone)]
 pub(crate) struct SetLine {
-    runs: Vec<Run>,
-    height: f32,
+    pub(super) runs: Vec<Run>,
+    pub(super) height: f32,
     /// Baseline below the line's top.
-    baseline: f32,
+    pub(super) baseline: f32,
     /// Footnotes anchored in this line, already set.
-    notes: Vec<SetLine>,
+    pub(super) notes: Vec<SetLine>,
     /// The line's characters, for checks.
     pub text: String,
 }
 
 /// Paragraph alignment.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Justify {
+pub(super) enum Justify {
     Ragged,
     Full,
     Center,
@@ -106,35 +106,35 @@ enum Justify {
 
 /// Everything a document is set with.
 pub(crate) struct Setter<'a> {
-    fonts: &'a FontSet,
-    style: &'a PdfStyle,
-    view: View,
-    layout: Layout,
-    width: f32,
-    height: f32,
-    top: f32,
-    bottom: f32,
-    left: f32,
-    right: f32,
-    text: [f32; 3],
-    english: [f32; 3],
-    heading: [f32; 3],
-    speaker: [f32; 3],
-    muted: [f32; 3],
+    pub(super) fonts: &'a FontSet,
+    pub(super) style: &'a PdfStyle,
+    pub(super) view: View,
+    pub(super) layout: Layout,
+    pub(super) width: f32,
+    pub(super) height: f32,
+    pub(super) top: f32,
+    pub(super) bottom: f32,
+    pub(super) left: f32,
+    pub(super) right: f32,
+    pub(super) text: [f32; 3],
+    pub(super) english: [f32; 3],
+    pub(super) heading: [f32; 3],
+    pub(super) speaker: [f32; 3],
+    pub(super) muted: [f32; 3],
     pub pages: Vec<Page>,
     /// Pages that carry no running header (title and part pages).
-    bare: BTreeSet<usize>,
+    pub(super) bare: BTreeSet<usize>,
     /// Running header of each page.
-    headers: Vec<String>,
-    current_header: String,
-    y: f32,
-    notes: Vec<SetLine>,
-    notes_height: f32,
+    pub(super) headers: Vec<String>,
+    pub(super) current_header: String,
+    pub(super) y: f32,
+    pub(super) notes: Vec<SetLine>,
+    pub(super) notes_height: f32,
     pub outline: Vec<OutlineEntry>,
     /// Characters no font of the set could draw.
     pub missing: BTreeSet<char>,
-    note_number: usize,
-    last_speaker: [Option<String>; 2],
+    pub(super) note_number: usize,
+    pub(super) last_speaker: [Option<String>; 2],
     /// Text of every body line set, in order (for tests of the line breaker's rules).
     pub lines: Vec<String>,
 }
@@ -181,13 +181,13 @@ impl<'a> Setter<'a> {
         (self.width, self.height)
     }
 
-    fn measure_width(&self) -> f32 {
+    pub(super) fn measure_width(&self) -> f32 {
         self.right - self.left
     }
 
     // ---- pages ------------------------------------------------------------------------------------
 
-    fn start_page(&mut self, bare: bool) {
+    pub(super) fn start_page(&mut self, bare: bool) {
         self.finish_page();
         self.pages.push(Page::default());
         self.headers.push(self.current_header.clone());
@@ -198,7 +198,7 @@ impl<'a> Setter<'a> {
     }
 
     /// Draw the pending footnotes at the foot of the current page.
-    fn finish_page(&mut self) {
+    pub(super) fn finish_page(&mut self) {
         if self.pages.is_empty() || self.notes.is_empty() {
             return;
         }
@@ -216,13 +216,13 @@ impl<'a> Setter<'a> {
     }
 
     /// Room left for body text on this page.
-    fn room(&self) -> f32 {
+    pub(super) fn room(&self) -> f32 {
         self.bottom - self.notes_height - self.y
     }
 
     /// Place one row of lines side by side (`x` offsets from the left margin), breaking the page first if
     /// it does not fit with its footnotes.
-    fn place_row(&mut self, row: &[(f32, SetLine)]) {
+    pub(super) fn place_row(&mut self, row: &[(f32, SetLine)]) {
         let height = row.iter().map(|(_, l)| l.height).fold(0.0, f32::max);
         let notes: Vec<SetLine> = row.iter().flat_map(|(_, l)| l.notes.iter().cloned()).collect();
         let notes_h: f32 = notes.iter().map(|n| n.height).sum::<f32>()
@@ -244,13 +244,13 @@ impl<'a> Setter<'a> {
         }
     }
 
-    fn place_lines(&mut self, lines: Vec<SetLine>, x: f32) {
+    pub(super) fn place_lines(&mut self, lines: Vec<SetLine>, x: f32) {
         for line in lines {
             self.place_row(&[(x, line)]);
         }
     }
 
-    fn gap(&mut self, h: f32) {
+    pub(super) fn gap(&mut self, h: f32) {
         if self.y > self.top + 0.01 {
             self.y = (self.y + h).min(self.bottom);
         }
@@ -260,7 +260,7 @@ impl<'a> Setter<'a> {
 
     /// The face for `c` in text that asks for `role`: Latin letters, digits and ASCII punctuation inside
     /// Chinese text use the Latin face, so they are never the CJK font's full-width forms.
-    fn face_for(&mut self, role: Role, c: char) -> Role {
+    pub(super) fn face_for(&mut self, role: Role, c: char) -> Role {
         let wanted = match role {
             Role::ZhBody if is_latin(c) => Role::EnBody,
             Role::ZhHeading if is_latin(c) => Role::EnBold,
@@ -278,7 +278,7 @@ impl<'a> Setter<'a> {
     }
 
     /// Set a paragraph made of styled spans into lines `width` wide, the first indented by `indent`.
-    fn set(
+    pub(super) fn set(
         &mut self,
         spans: &[(String, Style)],
         notes: &[(usize, String)],
@@ -398,7 +398,7 @@ impl<'a> Setter<'a> {
         set
     }
 
-    fn set_note(&mut self, text: &str) -> Vec<SetLine> {
+    pub(super) fn set_note(&mut self, text: &str) -> Vec<SetLine> {
         let size = self.style.small;
         let role = if text.chars().any(is_han) { Role::ZhBody } else { Role::EnBody };
         let style = Style { role, size, color: self.text, rise: 0.0 };
@@ -409,352 +409,6 @@ impl<'a> Setter<'a> {
             l.baseline = size * 1.1;
         }
         lines
-    }
-
-    // ---- content ----------------------------------------------------------------------------------
-
-    fn body_style(&self, lang: Lang) -> Style {
-        match lang {
-            Lang::Zh => Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 },
-            Lang::En => {
-                let color = if self.view == View::Bi { self.english } else { self.text };
-                let size = if self.view == View::Bi { self.style.body_en } else { self.style.body_zh };
-                Style { role: Role::EnBody, size, color, rise: 0.0 }
-            }
-        }
-    }
-
-    fn bold(style: Style) -> Style {
-        let role = match style.role {
-            Role::ZhBody | Role::ZhHeading => Role::ZhHeading,
-            Role::EnBody | Role::EnBold => Role::EnBold,
-        };
-        Style { role, ..style }
-    }
-
-    /// A document: its title page, then its sections. `level` is the outline level of its title.
-    pub fn document(&mut self, doc: &Document, title: &str, level: usize) {
-        self.current_header = title.to_string();
-        self.last_speaker = [None, None];
-        self.note_number = 0;
-        self.title_page(doc, title, level);
-        let top = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
-        let mut first = true;
-        for section in &doc.sections {
-            if section.blocks.is_empty() && section.heading.is_none() {
-                continue;
-            }
-            if first {
-                self.start_page(false);
-                first = false;
-            }
-            self.section(section, top, level + 1);
-        }
-        self.finish_page();
-    }
-
-    /// A part page of an anthology.
-    pub fn part(&mut self, name: &str) {
-        self.current_header = name.to_string();
-        self.start_page(true);
-        self.y = self.top + (self.bottom - self.top) * 0.35;
-        let style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0 };
-        let width = self.measure_width();
-        let lines = self.set(&[(name.to_string(), style)], &[], 0.0, width, Justify::Center);
-        let y = self.y;
-        self.outline.push(OutlineEntry { level: 0, title: name.to_string(), page: self.pages.len() - 1, y });
-        self.place_lines(lines, 0.0);
-    }
-
-    fn title_page(&mut self, doc: &Document, title: &str, level: usize) {
-        self.start_page(true);
-        let m = &doc.meta;
-        let width = self.measure_width();
-        self.y = self.top + (self.bottom - self.top) * 0.12;
-        self.outline.push(OutlineEntry { level, title: title.to_string(), page: self.pages.len() - 1, y: self.y });
-        let title_style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0 };
-        let lines = self.set(&[(title.to_string(), title_style)], &[], 0.0, width, Justify::Ragged);
-        self.place_lines(lines, 0.0);
-        self.gap(self.style.title * 0.6);
-        let view = self.view;
-        let keep = move |s: &str| view != View::En || !s.chars().any(is_han);
-        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 };
-        let muted = Style { color: self.muted, size: self.style.body_en, ..info };
-        let mut people: Vec<&str> = Vec::new();
-        for who in [&m.speaker, &m.guest, &m.author].into_iter().flatten() {
-            if keep(who) && !people.contains(&who.as_str()) {
-                people.push(who);
-            }
-        }
-        let mut info_lines: Vec<(String, Style)> = Vec::new();
-        if !people.is_empty() {
-            info_lines.push((people.join(" · "), Self::bold(info)));
-        }
-        if let Some(d) = &m.date {
-            info_lines.push((d.clone(), muted));
-        }
-        if let Some(src) = m.source.as_deref().filter(|s| s.starts_with("http")) {
-            info_lines.push((src.to_string(), muted));
-        }
-        for (text, style) in info_lines {
-            let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Ragged);
-            self.place_lines(lines, 0.0);
-        }
-        if let Some(summary) = m.summary.as_deref().filter(|s| keep(s)) {
-            self.gap(self.style.body_zh);
-            let lang = if summary.chars().any(is_han) { Lang::Zh } else { Lang::En };
-            let style = Style { color: self.text, ..self.body_style(lang) };
-            let indent = if lang == Lang::Zh { 2.0 * style.size } else { 0.0 };
-            let lines = self.set(&[(summary.to_string(), style)], &[], indent, width, Justify::Full);
-            self.place_lines(lines, 0.0);
-        }
-        let labels: [(&str, &str, &Vec<String>); 4] = [
-            ("标签", "Tags", &m.tags),
-            ("人物", "People", &m.people),
-            ("公司与机构", "Organisations", &m.companies_orgs),
-            ("产品与模型", "Products and models", &m.products_models),
-        ];
-        let small = Style { role: Role::ZhBody, size: self.style.body_en, color: self.text, rise: 0.0 };
-        let mut gap_done = false;
-        for (zh, en, items) in labels {
-            let items: Vec<&str> = items.iter().map(String::as_str).filter(|i| keep(i)).collect();
-            if items.is_empty() {
-                continue;
-            }
-            if !gap_done {
-                self.gap(self.style.body_zh);
-                gap_done = true;
-            }
-            let label = if self.view == View::En { format!("{en}: ") } else { format!("{zh}：") };
-            let spans = [(label, Self::bold(small)), (items.join(", "), small)];
-            let lines = self.set(&spans, &[], 0.0, width, Justify::Ragged);
-            self.place_lines(lines, 0.0);
-        }
-    }
-
-    fn section(&mut self, section: &Section, top_level: u8, level: usize) {
-        if let Some(h) = &section.heading {
-            let depth = h.level.saturating_sub(top_level).min(2);
-            let size = self.style.heading - f32::from(depth) * 1.5;
-            let role = if h.lang == Lang::Zh { Role::ZhHeading } else { Role::EnBold };
-            let style = Style { role, size, color: self.heading, rise: 0.0 };
-            let title = plain_text(&h.content, h.lang);
-            let width = self.measure_width();
-            let lines = self.set(&[(title.clone(), style)], &[], 0.0, width, Justify::Ragged);
-            // A heading never stands alone at the foot of a page: it needs room for two lines after it.
-            let need: f32 = lines.iter().map(|l| l.height).sum::<f32>()
-                + size * 0.8
-                + 2.0 * self.style.body_zh * self.style.leading;
-            if self.pages.is_empty() || need > self.room() {
-                self.start_page(false);
-            } else {
-                self.gap(size * 0.9);
-            }
-            let y = self.y;
-            self.outline.push(OutlineEntry { level: level + usize::from(depth), title, page: self.pages.len() - 1, y });
-            self.place_lines(lines, 0.0);
-            self.gap(size * 0.4);
-        }
-        for block in &section.blocks {
-            self.block(block);
-        }
-    }
-
-    fn block(&mut self, block: &Block) {
-        let width = self.measure_width();
-        match block {
-            Block::Segment(s) => {
-                if self.layout == Layout::Parallel && !s.zh.is_empty() && !s.en.is_empty() {
-                    self.parallel(&s.zh, &s.en, s.timestamp);
-                } else {
-                    let zh_time = if s.en.is_empty() { s.timestamp } else { None };
-                    let zh = self.side(&s.zh, Lang::Zh, width, zh_time);
-                    self.place_lines(zh, 0.0);
-                    if !s.zh.is_empty() && !s.en.is_empty() {
-                        self.gap(self.style.paragraph_gap * 0.5);
-                    }
-                    let en = self.side(&s.en, Lang::En, width, s.timestamp);
-                    self.place_lines(en, 0.0);
-                }
-                self.gap(self.style.segment_gap);
-            }
-            Block::StageDirection { text, .. } => {
-                let lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
-                let style = Style { color: self.muted, ..self.body_style(lang) };
-                let lines = self.set(&[(text.clone(), style)], &[], 0.0, width, Justify::Center);
-                self.place_lines(lines, 0.0);
-                self.gap(self.style.segment_gap);
-            }
-            Block::Quote { paragraphs, .. } => {
-                let inset = 2.0 * self.style.body_zh;
-                for p in paragraphs {
-                    let lang = if plain_text(&p.content, Lang::Zh).chars().any(is_han) { Lang::Zh } else { Lang::En };
-                    let lines = self.paragraph(p, lang, width - 2.0 * inset, None);
-                    self.place_lines(lines, inset);
-                }
-                self.gap(self.style.segment_gap);
-            }
-            Block::Code { text, .. } => {
-                let style = Style { role: Role::EnBody, size: self.style.small + 1.0, color: self.text, rise: 0.0 };
-                for line in text.lines() {
-                    let lines = self.set(&[(line.to_string(), style)], &[], 0.0, width - 12.0, Justify::Ragged);
-                    self.place_lines(lines, 12.0);
-                }
-                self.gap(self.style.segment_gap);
-            }
-            Block::ThematicBreak { .. } => {
-                let style = Style { role: Role::EnBody, size: self.style.body_zh, color: self.muted, rise: 0.0 };
-                let lines = self.set(&[("*   *   *".to_string(), style)], &[], 0.0, width, Justify::Center);
-                self.place_lines(lines, 0.0);
-            }
-            Block::Raw { .. } => {}
-        }
-    }
-
-    /// One language of a segment, set `width` wide.
-    fn side(&mut self, side: &[Paragraph], lang: Lang, width: f32, timestamp: Option<u32>) -> Vec<SetLine> {
-        let mut out = Vec::new();
-        for (i, p) in side.iter().enumerate() {
-            if i > 0 && p.list.is_none() {
-                if let Some(last) = out.last_mut() {
-                    let last: &mut SetLine = last;
-                    last.height += self.style.paragraph_gap;
-                }
-            }
-            let with_time = if i == 0 { timestamp } else { None };
-            let mut lines = self.paragraph(p, lang, width, with_time);
-            out.append(&mut lines);
-        }
-        out
-    }
-
-    fn paragraph(&mut self, p: &Paragraph, lang: Lang, width: f32, timestamp: Option<u32>) -> Vec<SetLine> {
-        let base = self.body_style(lang);
-        let mut spans: Vec<(String, Style)> = Vec::new();
-        let mut notes: Vec<(usize, String)> = Vec::new();
-        let slot = lang as usize;
-        if let Some(item) = p.list {
-            let marker = match item.number {
-                Some(n) => format!("{n}. "),
-                None => "• ".to_string(),
-            };
-            spans.push((marker, base));
-        }
-        match &p.speaker {
-            Some(Speaker::Named(name)) if self.last_speaker[slot].as_deref() != Some(name.as_str()) => {
-                let colon = if lang == Lang::Zh { "：" } else { ": " };
-                let style = Style { color: self.speaker, ..Self::bold(base) };
-                spans.push((format!("{name}{colon}"), style));
-                self.last_speaker[slot] = Some(name.clone());
-            }
-            Some(Speaker::Named(_)) => {}
-            Some(Speaker::Turn) => {
-                spans.push(("— ".to_string(), Style { color: self.muted, ..base }));
-                self.last_speaker[slot] = None;
-            }
-            None => {}
-        }
-        self.inline_spans(&p.content, lang, base, &mut spans, &mut notes);
-        if let Some(t) = timestamp {
-            let style = Style { role: Role::EnBody, size: self.style.small, color: self.muted, rise: 0.0 };
-            spans.push((format!(" [{:02}:{:02}:{:02}]", t / 3600, t / 60 % 60, t % 60), style));
-        }
-        let (indent, justify, inset) = match (lang, p.list) {
-            (_, Some(item)) => (0.0, Justify::Ragged, (f32::from(item.depth) + 1.0) * base.size),
-            (Lang::Zh, None) => (2.0 * base.size, Justify::Full, 0.0),
-            (Lang::En, None) => {
-                let j = if self.style.english_align == Align::Justified { Justify::Full } else { Justify::Ragged };
-                (0.0, j, 0.0)
-            }
-        };
-        let mut lines = self.set(&spans, &notes, indent, width - inset, justify);
-        if inset > 0.0 {
-            for l in &mut lines {
-                for r in &mut l.runs {
-                    r.x += inset;
-                }
-            }
-        }
-        lines
-    }
-
-    fn inline_spans(
-        &mut self,
-        content: &[Inline],
-        lang: Lang,
-        base: Style,
-        spans: &mut Vec<(String, Style)>,
-        notes: &mut Vec<(usize, String)>,
-    ) {
-        for inline in content {
-            match inline {
-                Inline::Text { text } => spans.push((text.clone(), base)),
-                Inline::Strong { content } => self.inline_spans(content, lang, Self::bold(base), spans, notes),
-                Inline::Emphasis { content } | Inline::Link { content, .. } => {
-                    self.inline_spans(content, lang, base, spans, notes)
-                }
-                Inline::Code { code } => spans.push((code.clone(), Style { role: Role::EnBody, ..base })),
-                Inline::LineBreak => spans.push(("\n".to_string(), base)),
-                Inline::Turn => spans.push((" — ".to_string(), Style { color: self.muted, ..base })),
-                Inline::Stage { text } => spans.push((text.clone(), Style { color: self.muted, ..base })),
-                Inline::Glossary(g) => self.glossary(g, lang, base, spans, notes),
-            }
-        }
-    }
-
-    fn glossary(
-        &mut self,
-        g: &GlossaryTerm,
-        lang: Lang,
-        base: Style,
-        spans: &mut Vec<(String, Style)>,
-        notes: &mut Vec<(usize, String)>,
-    ) {
-        if let Some(term) = &g.term {
-            spans.push((term.clone(), Self::bold(base)));
-        }
-        let paren = g.parenthetical(lang);
-        match (self.style.glossary, paren) {
-            (_, None) => {}
-            (GlossaryStyle::Inline, Some(p)) => spans.push((p, base)),
-            (GlossaryStyle::Footnotes, Some(_)) => {
-                self.note_number += 1;
-                let n = self.note_number;
-                let at: usize = spans.iter().map(|(t, _)| t.chars().count()).sum();
-                let mark = Style { size: base.size * 0.6, rise: base.size * 0.35, ..base };
-                spans.push((n.to_string(), mark));
-                let body = match (&g.name, &g.gloss) {
-                    (Some(nm), Some(gl)) => format!("{nm}: {gl}"),
-                    (Some(nm), None) => nm.clone(),
-                    (None, Some(gl)) => gl.clone(),
-                    (None, None) => String::new(),
-                };
-                let term = g.term.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
-                notes.push((at, format!("{n}  {term}{body}")));
-            }
-        }
-    }
-
-    /// Chinese and English side by side: each segment starts on the same line in both columns, and runs
-    /// on across pages row by row.
-    fn parallel(&mut self, zh: &[Paragraph], en: &[Paragraph], timestamp: Option<u32>) {
-        let gutter = 6.0 * MM;
-        let col = (self.measure_width() - gutter) / 2.0;
-        let zh_lines = self.side(zh, Lang::Zh, col, None);
-        let en_lines = self.side(en, Lang::En, col, timestamp);
-        let rows = zh_lines.len().max(en_lines.len());
-        let mut zh_iter = zh_lines.into_iter();
-        let mut en_iter = en_lines.into_iter();
-        for _ in 0..rows {
-            let mut row = Vec::with_capacity(2);
-            if let Some(l) = zh_iter.next() {
-                row.push((0.0, l));
-            }
-            if let Some(l) = en_iter.next() {
-                row.push((col + gutter, l));
-            }
-            self.place_row(&row);
-        }
     }
 
     /// Close the last page and add running headers and page numbers.

@@ -6,6 +6,7 @@
 //! input gives the same bytes whatever else the process is doing. Fonts come in through `WriteOptions`;
 //! this module never looks for them.
 
+mod content;
 mod fonts;
 mod layout;
 mod linebreak;

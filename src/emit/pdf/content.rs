@@ -1,0 +1,355 @@
+//! What goes on the pages: a transcript's title page, its sections and headings, each segment interleaved
+//! or in parallel columns, paragraphs with speakers shown once per turn, glossary terms inline or as
+//! footnotes. The mechanics of measuring, breaking and placing lines live in `layout`.
+
+use super::fonts::Role;
+use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style, MM};
+use crate::ir::{is_han, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Speaker};
+use crate::select::View;
+use crate::theme::{Align, GlossaryStyle, Layout};
+
+impl Setter<'_> {
+    fn body_style(&self, lang: Lang) -> Style {
+        match lang {
+            Lang::Zh => Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 },
+            Lang::En => {
+                let color = if self.view == View::Bi { self.english } else { self.text };
+                let size = if self.view == View::Bi { self.style.body_en } else { self.style.body_zh };
+                Style { role: Role::EnBody, size, color, rise: 0.0 }
+            }
+        }
+    }
+
+    fn bold(style: Style) -> Style {
+        let role = match style.role {
+            Role::ZhBody | Role::ZhHeading => Role::ZhHeading,
+            Role::EnBody | Role::EnBold => Role::EnBold,
+        };
+        Style { role, ..style }
+    }
+
+    /// A document: its title page, then its sections. `level` is the outline level of its title.
+    pub(crate) fn document(&mut self, doc: &Document, title: &str, level: usize) {
+        self.current_header = title.to_string();
+        self.last_speaker = [None, None];
+        self.note_number = 0;
+        self.title_page(doc, title, level);
+        let top = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
+        let mut first = true;
+        for section in &doc.sections {
+            if section.blocks.is_empty() && section.heading.is_none() {
+                continue;
+            }
+            if first {
+                self.start_page(false);
+                first = false;
+            }
+            self.section(section, top, level + 1);
+        }
+        self.finish_page();
+    }
+
+    /// A part page of an anthology.
+    pub(crate) fn part(&mut self, name: &str) {
+        self.current_header = name.to_string();
+        self.start_page(true);
+        self.y = self.top + (self.bottom - self.top) * 0.35;
+        let style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0 };
+        let width = self.measure_width();
+        let lines = self.set(&[(name.to_string(), style)], &[], 0.0, width, Justify::Center);
+        let y = self.y;
+        self.outline.push(OutlineEntry { level: 0, title: name.to_string(), page: self.pages.len() - 1, y });
+        self.place_lines(lines, 0.0);
+    }
+
+    fn title_page(&mut self, doc: &Document, title: &str, level: usize) {
+        self.start_page(true);
+        let m = &doc.meta;
+        let width = self.measure_width();
+        self.y = self.top + (self.bottom - self.top) * 0.12;
+        self.outline.push(OutlineEntry { level, title: title.to_string(), page: self.pages.len() - 1, y: self.y });
+        let title_style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0 };
+        let lines = self.set(&[(title.to_string(), title_style)], &[], 0.0, width, Justify::Ragged);
+        self.place_lines(lines, 0.0);
+        self.gap(self.style.title * 0.6);
+        let view = self.view;
+        let keep = move |s: &str| view != View::En || !s.chars().any(is_han);
+        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 };
+        let muted = Style { color: self.muted, size: self.style.body_en, ..info };
+        let mut people: Vec<&str> = Vec::new();
+        for who in [&m.speaker, &m.guest, &m.author].into_iter().flatten() {
+            if keep(who) && !people.contains(&who.as_str()) {
+                people.push(who);
+            }
+        }
+        let mut info_lines: Vec<(String, Style)> = Vec::new();
+        if !people.is_empty() {
+            info_lines.push((people.join(" · "), Self::bold(info)));
+        }
+        if let Some(d) = &m.date {
+            info_lines.push((d.clone(), muted));
+        }
+        if let Some(src) = m.source.as_deref().filter(|s| s.starts_with("http")) {
+            info_lines.push((src.to_string(), muted));
+        }
+        for (text, style) in info_lines {
+            let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Ragged);
+            self.place_lines(lines, 0.0);
+        }
+        if let Some(summary) = m.summary.as_deref().filter(|s| keep(s)) {
+            self.gap(self.style.body_zh);
+            let lang = if summary.chars().any(is_han) { Lang::Zh } else { Lang::En };
+            let style = Style { color: self.text, ..self.body_style(lang) };
+            let indent = if lang == Lang::Zh { 2.0 * style.size } else { 0.0 };
+            let lines = self.set(&[(summary.to_string(), style)], &[], indent, width, Justify::Full);
+            self.place_lines(lines, 0.0);
+        }
+        let labels: [(&str, &str, &Vec<String>); 4] = [
+            ("标签", "Tags", &m.tags),
+            ("人物", "People", &m.people),
+            ("公司与机构", "Organisations", &m.companies_orgs),
+            ("产品与模型", "Products and models", &m.products_models),
+        ];
+        let small = Style { role: Role::ZhBody, size: self.style.body_en, color: self.text, rise: 0.0 };
+        let mut gap_done = false;
+        for (zh, en, items) in labels {
+            let items: Vec<&str> = items.iter().map(String::as_str).filter(|i| keep(i)).collect();
+            if items.is_empty() {
+                continue;
+            }
+            if !gap_done {
+                self.gap(self.style.body_zh);
+                gap_done = true;
+            }
+            let label = if self.view == View::En { format!("{en}: ") } else { format!("{zh}：") };
+            let spans = [(label, Self::bold(small)), (items.join(", "), small)];
+            let lines = self.set(&spans, &[], 0.0, width, Justify::Ragged);
+            self.place_lines(lines, 0.0);
+        }
+    }
+
+    fn section(&mut self, section: &Section, top_level: u8, level: usize) {
+        if let Some(h) = &section.heading {
+            let depth = h.level.saturating_sub(top_level).min(2);
+            let size = self.style.heading - f32::from(depth) * 1.5;
+            let role = if h.lang == Lang::Zh { Role::ZhHeading } else { Role::EnBold };
+            let style = Style { role, size, color: self.heading, rise: 0.0 };
+            let title = plain_text(&h.content, h.lang);
+            let width = self.measure_width();
+            let lines = self.set(&[(title.clone(), style)], &[], 0.0, width, Justify::Ragged);
+            // A heading never stands alone at the foot of a page: it needs room for two lines after it.
+            let need: f32 = lines.iter().map(|l| l.height).sum::<f32>()
+                + size * 0.8
+                + 2.0 * self.style.body_zh * self.style.leading;
+            if self.pages.is_empty() || need > self.room() {
+                self.start_page(false);
+            } else {
+                self.gap(size * 0.9);
+            }
+            let y = self.y;
+            self.outline.push(OutlineEntry { level: level + usize::from(depth), title, page: self.pages.len() - 1, y });
+            self.place_lines(lines, 0.0);
+            self.gap(size * 0.4);
+        }
+        for block in &section.blocks {
+            self.block(block);
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        let width = self.measure_width();
+        match block {
+            Block::Segment(s) => {
+                if self.layout == Layout::Parallel && !s.zh.is_empty() && !s.en.is_empty() {
+                    self.parallel(&s.zh, &s.en, s.timestamp);
+                } else {
+                    let zh_time = if s.en.is_empty() { s.timestamp } else { None };
+                    let zh = self.side(&s.zh, Lang::Zh, width, zh_time);
+                    self.place_lines(zh, 0.0);
+                    if !s.zh.is_empty() && !s.en.is_empty() {
+                        self.gap(self.style.paragraph_gap * 0.5);
+                    }
+                    let en = self.side(&s.en, Lang::En, width, s.timestamp);
+                    self.place_lines(en, 0.0);
+                }
+                self.gap(self.style.segment_gap);
+            }
+            Block::StageDirection { text, .. } => {
+                let lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
+                let style = Style { color: self.muted, ..self.body_style(lang) };
+                let lines = self.set(&[(text.clone(), style)], &[], 0.0, width, Justify::Center);
+                self.place_lines(lines, 0.0);
+                self.gap(self.style.segment_gap);
+            }
+            Block::Quote { paragraphs, .. } => {
+                let inset = 2.0 * self.style.body_zh;
+                for p in paragraphs {
+                    let lang = if plain_text(&p.content, Lang::Zh).chars().any(is_han) { Lang::Zh } else { Lang::En };
+                    let lines = self.paragraph(p, lang, width - 2.0 * inset, None);
+                    self.place_lines(lines, inset);
+                }
+                self.gap(self.style.segment_gap);
+            }
+            Block::Code { text, .. } => {
+                let style = Style { role: Role::EnBody, size: self.style.small + 1.0, color: self.text, rise: 0.0 };
+                for line in text.lines() {
+                    let lines = self.set(&[(line.to_string(), style)], &[], 0.0, width - 12.0, Justify::Ragged);
+                    self.place_lines(lines, 12.0);
+                }
+                self.gap(self.style.segment_gap);
+            }
+            Block::ThematicBreak { .. } => {
+                let style = Style { role: Role::EnBody, size: self.style.body_zh, color: self.muted, rise: 0.0 };
+                let lines = self.set(&[("*   *   *".to_string(), style)], &[], 0.0, width, Justify::Center);
+                self.place_lines(lines, 0.0);
+            }
+            Block::Raw { .. } => {}
+        }
+    }
+
+    /// One language of a segment, set `width` wide.
+    fn side(&mut self, side: &[Paragraph], lang: Lang, width: f32, timestamp: Option<u32>) -> Vec<SetLine> {
+        let mut out = Vec::new();
+        for (i, p) in side.iter().enumerate() {
+            if i > 0 && p.list.is_none() {
+                if let Some(last) = out.last_mut() {
+                    let last: &mut SetLine = last;
+                    last.height += self.style.paragraph_gap;
+                }
+            }
+            let with_time = if i == 0 { timestamp } else { None };
+            let mut lines = self.paragraph(p, lang, width, with_time);
+            out.append(&mut lines);
+        }
+        out
+    }
+
+    fn paragraph(&mut self, p: &Paragraph, lang: Lang, width: f32, timestamp: Option<u32>) -> Vec<SetLine> {
+        let base = self.body_style(lang);
+        let mut spans: Vec<(String, Style)> = Vec::new();
+        let mut notes: Vec<(usize, String)> = Vec::new();
+        let slot = lang as usize;
+        if let Some(item) = p.list {
+            let marker = match item.number {
+                Some(n) => format!("{n}. "),
+                None => "• ".to_string(),
+            };
+            spans.push((marker, base));
+        }
+        match &p.speaker {
+            Some(Speaker::Named(name)) if self.last_speaker[slot].as_deref() != Some(name.as_str()) => {
+                let colon = if lang == Lang::Zh { "：" } else { ": " };
+                let style = Style { color: self.speaker, ..Self::bold(base) };
+                spans.push((format!("{name}{colon}"), style));
+                self.last_speaker[slot] = Some(name.clone());
+            }
+            Some(Speaker::Named(_)) => {}
+            Some(Speaker::Turn) => {
+                spans.push(("— ".to_string(), Style { color: self.muted, ..base }));
+                self.last_speaker[slot] = None;
+            }
+            None => {}
+        }
+        self.inline_spans(&p.content, lang, base, &mut spans, &mut notes);
+        if let Some(t) = timestamp {
+            let style = Style { role: Role::EnBody, size: self.style.small, color: self.muted, rise: 0.0 };
+            spans.push((format!(" [{:02}:{:02}:{:02}]", t / 3600, t / 60 % 60, t % 60), style));
+        }
+        let (indent, justify, inset) = match (lang, p.list) {
+            (_, Some(item)) => (0.0, Justify::Ragged, (f32::from(item.depth) + 1.0) * base.size),
+            (Lang::Zh, None) => (2.0 * base.size, Justify::Full, 0.0),
+            (Lang::En, None) => {
+                let j = if self.style.english_align == Align::Justified { Justify::Full } else { Justify::Ragged };
+                (0.0, j, 0.0)
+            }
+        };
+        let mut lines = self.set(&spans, &notes, indent, width - inset, justify);
+        if inset > 0.0 {
+            for l in &mut lines {
+                for r in &mut l.runs {
+                    r.x += inset;
+                }
+            }
+        }
+        lines
+    }
+
+    fn inline_spans(
+        &mut self,
+        content: &[Inline],
+        lang: Lang,
+        base: Style,
+        spans: &mut Vec<(String, Style)>,
+        notes: &mut Vec<(usize, String)>,
+    ) {
+        for inline in content {
+            match inline {
+                Inline::Text { text } => spans.push((text.clone(), base)),
+                Inline::Strong { content } => self.inline_spans(content, lang, Self::bold(base), spans, notes),
+                Inline::Emphasis { content } | Inline::Link { content, .. } => {
+                    self.inline_spans(content, lang, base, spans, notes)
+                }
+                Inline::Code { code } => spans.push((code.clone(), Style { role: Role::EnBody, ..base })),
+                Inline::LineBreak => spans.push(("\n".to_string(), base)),
+                Inline::Turn => spans.push((" — ".to_string(), Style { color: self.muted, ..base })),
+                Inline::Stage { text } => spans.push((text.clone(), Style { color: self.muted, ..base })),
+                Inline::Glossary(g) => self.glossary(g, lang, base, spans, notes),
+            }
+        }
+    }
+
+    fn glossary(
+        &mut self,
+        g: &GlossaryTerm,
+        lang: Lang,
+        base: Style,
+        spans: &mut Vec<(String, Style)>,
+        notes: &mut Vec<(usize, String)>,
+    ) {
+        if let Some(term) = &g.term {
+            spans.push((term.clone(), Self::bold(base)));
+        }
+        let paren = g.parenthetical(lang);
+        match (self.style.glossary, paren) {
+            (_, None) => {}
+            (GlossaryStyle::Inline, Some(p)) => spans.push((p, base)),
+            (GlossaryStyle::Footnotes, Some(_)) => {
+                self.note_number += 1;
+                let n = self.note_number;
+                let at: usize = spans.iter().map(|(t, _)| t.chars().count()).sum();
+                let mark = Style { size: base.size * 0.6, rise: base.size * 0.35, ..base };
+                spans.push((n.to_string(), mark));
+                let body = match (&g.name, &g.gloss) {
+                    (Some(nm), Some(gl)) => format!("{nm}: {gl}"),
+                    (Some(nm), None) => nm.clone(),
+                    (None, Some(gl)) => gl.clone(),
+                    (None, None) => String::new(),
+                };
+                let term = g.term.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
+                notes.push((at, format!("{n}  {term}{body}")));
+            }
+        }
+    }
+
+    /// Chinese and English side by side: each segment starts on the same line in both columns, and runs
+    /// on across pages row by row.
+    fn parallel(&mut self, zh: &[Paragraph], en: &[Paragraph], timestamp: Option<u32>) {
+        let gutter = 6.0 * MM;
+        let col = (self.measure_width() - gutter) / 2.0;
+        let zh_lines = self.side(zh, Lang::Zh, col, None);
+        let en_lines = self.side(en, Lang::En, col, timestamp);
+        let rows = zh_lines.len().max(en_lines.len());
+        let mut zh_iter = zh_lines.into_iter();
+        let mut en_iter = en_lines.into_iter();
+        for _ in 0..rows {
+            let mut row = Vec::with_capacity(2);
+            if let Some(l) = zh_iter.next() {
+                row.push((0.0, l));
+            }
+            if let Some(l) = en_iter.next() {
+                row.push((col + gutter, l));
+            }
+            self.place_row(&row);
+        }
+    }
+}
