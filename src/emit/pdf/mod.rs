@@ -306,14 +306,20 @@ fn outline(doc: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectI
         parent[i] = stack.last().copied();
         stack.push(i);
     }
-    let children = |p: Option<usize>| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
-    fn count_all(i: Option<usize>, parent: &[Option<usize>]) -> i64 {
-        (0..parent.len()).filter(|&k| parent[k] == i).map(|k| 1 + count_all(Some(k), parent)).sum()
+    // Children of each entry, and the top level, computed once.
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); entries.len()];
+    let mut top: Vec<usize> = Vec::new();
+    for (i, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => kids[*p].push(i),
+            None => top.push(i),
+        }
     }
+    // Top-level entries open (their children shown), everything deeper closed.
+    let visible = top.len() + top.iter().map(|&t| kids[t].len()).sum::<usize>();
     for (i, e) in entries.iter().enumerate() {
-        let siblings = children(parent[i]);
+        let siblings = parent[i].map_or(&top, |p| &kids[p]);
         let pos = siblings.iter().position(|&s| s == i).expect("an entry is its parent's child");
-        let kids = children(Some(i));
         let mut d = Dictionary::new();
         d.set("Title", Object::String(pdf_text(&e.title), StringFormat::Hexadecimal));
         d.set("Parent", Object::Reference(parent[i].map_or(root, |p| ids[p])));
@@ -323,13 +329,11 @@ fn outline(doc: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectI
         if pos + 1 < siblings.len() {
             d.set("Next", Object::Reference(ids[siblings[pos + 1]]));
         }
-        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+        if let (Some(&first), Some(&last)) = (kids[i].first(), kids[i].last()) {
             d.set("First", Object::Reference(ids[first]));
             d.set("Last", Object::Reference(ids[last]));
-            d.set(
-                "Count",
-                Object::Integer(if e.level == 0 { count_all(Some(i), &parent) } else { -(kids.len() as i64) }),
-            );
+            let n = kids[i].len() as i64;
+            d.set("Count", Object::Integer(if parent[i].is_none() { n } else { -n }));
         }
         if let Some(&page) = pages.get(e.page) {
             let top = (page_height - e.y + 4.0).max(0.0);
@@ -346,13 +350,12 @@ fn outline(doc: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectI
         }
         doc.objects.insert(ids[i], Object::Dictionary(d));
     }
-    let top = children(None);
     let mut d = Dictionary::new();
     d.set("Type", Object::Name(b"Outlines".to_vec()));
     if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
         d.set("First", Object::Reference(ids[first]));
         d.set("Last", Object::Reference(ids[last]));
-        d.set("Count", Object::Integer(count_all(None, &parent)));
+        d.set("Count", Object::Integer(visible as i64));
     }
     doc.objects.insert(root, Object::Dictionary(d));
     root
