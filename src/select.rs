@@ -105,6 +105,23 @@ fn text_lang(text: &str) -> Lang {
     }
 }
 
+/// The title a reader of `view` sees: in an English book, a title written only in Chinese gives way to the
+/// first English heading, then to the speaker.
+pub fn display_title(doc: &Document, view: View) -> String {
+    let title = &doc.meta.title;
+    if view != View::En || !title.chars().any(is_han) {
+        return title.clone();
+    }
+    let heading = doc
+        .sections
+        .iter()
+        .filter_map(|s| s.heading.as_ref())
+        .find(|h| h.lang == Lang::En)
+        .map(|h| plain_text(&h.content, Lang::En));
+    let who = [&doc.meta.speaker, &doc.meta.author].into_iter().flatten().find(|s| !s.chars().any(is_han)).cloned();
+    heading.or_else(|| who.map(|w| format!("{w}: a transcript"))).unwrap_or_else(|| "Transcript".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +149,12 @@ mod tests {
         assert!(!json.contains("Hello."));
         assert!(json.contains("你好。"));
         assert!(json.contains("（笑）"));
+    }
+
+    #[test]
+    fn english_title_of_a_chinese_titled_document() {
+        let doc = parse_str("---\ntitle: 标题\nspeaker: Ada\n---\n你好。\n", "a.md").unwrap().doc;
+        assert_eq!(display_title(&doc, View::Zh), "标题");
+        assert_eq!(display_title(&doc, View::En), "Ada: a transcript");
     }
 }

@@ -8,6 +8,7 @@ pub mod epub;
 mod json;
 mod markdown;
 pub mod pdf;
+mod stamp;
 pub mod subtitles;
 mod text;
 

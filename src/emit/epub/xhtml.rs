@@ -92,23 +92,6 @@ pub(crate) fn body_class(view: View) -> &'static str {
     }
 }
 
-/// The title a reader of `view` sees: in an English book, a title written only in Chinese gives way to the
-/// first English heading, then to the speaker.
-pub(crate) fn display_title(doc: &Document, view: View) -> String {
-    let title = &doc.meta.title;
-    if view != View::En || !title.chars().any(is_han) {
-        return title.clone();
-    }
-    let heading = doc
-        .sections
-        .iter()
-        .filter_map(|s| s.heading.as_ref())
-        .find(|h| h.lang == Lang::En)
-        .map(|h| plain_text(&h.content, Lang::En));
-    let who = [&doc.meta.speaker, &doc.meta.author].into_iter().flatten().find(|s| !s.chars().any(is_han)).cloned();
-    heading.or_else(|| who.map(|w| format!("{w}: a transcript"))).unwrap_or_else(|| "Transcript".to_string())
-}
-
 /// Labels of the title page, in the book's language.
 struct Labels {
     tags: &'static str,
@@ -186,7 +169,7 @@ impl<'d> DocRenderer<'d> {
     pub fn render(mut self) -> RenderedDoc {
         let mut pages = Vec::new();
         let mut nav = Vec::new();
-        let title = display_title(self.doc, self.view);
+        let title = crate::select::display_title(self.doc, self.view);
         let title_href = format!("text/{}title.xhtml", self.prefix);
         pages.push(Page { href: title_href.clone(), xhtml: self.title_page(&title) });
         nav.push(NavEntry { level: self.level, label: title.clone(), href: title_href });
@@ -569,12 +552,5 @@ mod tests {
     #[test]
     fn escape_drops_characters_xml_forbids() {
         assert_eq!(escaped("a<b>&\"c\u{1}\u{b}d]]>"), "a&lt;b&gt;&amp;&quot;cd]]&gt;");
-    }
-
-    #[test]
-    fn english_title_of_a_chinese_titled_document() {
-        let doc = crate::parse::parse_str("---\ntitle: 标题\nspeaker: Ada\n---\n你好。\n", "a.md").unwrap().doc;
-        assert_eq!(display_title(&doc, View::Zh), "标题");
-        assert_eq!(display_title(&doc, View::En), "Ada: a transcript");
     }
 }

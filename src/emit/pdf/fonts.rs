@@ -136,8 +136,6 @@ pub struct Face {
     face: ttf_parser::Face<'static>,
     units_per_em: f32,
     pub(crate) parsed: printpdf::ParsedFont,
-    /// ascender / units per em
-    pub ascent: f32,
 }
 
 impl std::fmt::Debug for Face {
@@ -163,8 +161,7 @@ impl Face {
         let parsed = printpdf::ParsedFont::from_bytes(bytes, index as usize, &mut warnings)
             .ok_or_else(|| unusable("printpdf could not parse it".into()))?;
         let units_per_em = f32::from(face.units_per_em().max(1));
-        let ascent = f32::from(face.ascender()) / units_per_em;
-        Ok(Face { source: format!("{display}:{index}"), face, units_per_em, parsed, ascent })
+        Ok(Face { source: format!("{display}:{index}"), face, units_per_em, parsed })
     }
 
     pub fn has(&self, c: char) -> bool {
@@ -224,25 +221,20 @@ impl FontSet {
             Ok(face)
         };
         let tried = |names: &[String]| names.join(", ");
-        let zh_body = match &request.zh {
-            Some(spec) => open(spec.path.clone(), spec.index)?,
+        // A role's face: the file given on the command line, else the first installed family of its list.
+        let mut body = |spec: &Option<FontSpec>, names: &[String], missing: fn(String) -> FontError| match spec {
+            Some(spec) => open(spec.path.clone(), spec.index),
             None => {
-                let (p, i) = find(&families.zh_body, fontdb::Weight::NORMAL)
-                    .ok_or_else(|| FontError::NoChinese { tried: tried(&families.zh_body) })?;
-                open(p, i)?
+                let (p, i) = find(names, fontdb::Weight::NORMAL).ok_or_else(|| missing(tried(names)))?;
+                open(p, i)
             }
         };
+        let zh_body = body(&request.zh, &families.zh_body, |tried| FontError::NoChinese { tried })?;
+        let en_body = body(&request.en, &families.en_body, |tried| FontError::NoLatin { tried })?;
+        // Bold faces only when the regular one was found by family, not given as a file.
         let zh_heading = match (&request.zh, find(&families.zh_heading, fontdb::Weight::BOLD)) {
             (None, Some((p, i))) => open(p, i)?,
             _ => zh_body.clone(),
-        };
-        let en_body = match &request.en {
-            Some(spec) => open(spec.path.clone(), spec.index)?,
-            None => {
-                let (p, i) = find(&families.en_body, fontdb::Weight::NORMAL)
-                    .ok_or_else(|| FontError::NoLatin { tried: tried(&families.en_body) })?;
-                open(p, i)?
-            }
         };
         let en_bold = match (&request.en, find(&families.en_body, fontdb::Weight::BOLD)) {
             (None, Some((p, i))) => open(p, i)?,
@@ -275,11 +267,6 @@ impl FontSet {
             Role::EnBody | Role::EnBold => &[Role::EnBody, Role::EnBold, Role::ZhBody, Role::ZhHeading],
         };
         order.iter().copied().find(|&r| self.face(r).has(c))
-    }
-
-    /// Sources of the faces, for reports and tests.
-    pub fn sources(&self) -> Vec<(Role, String)> {
-        Role::ALL.iter().map(|&r| (r, self.face(r).source.clone())).collect()
     }
 }
 

@@ -72,7 +72,7 @@ pub fn render(doc: &Document, view: View, options: &WriteOptions) -> Result<(Vec
     let style = &options.theme.pdf;
     let layout = options.pdf.layout.unwrap_or(style.layout);
     let mut setter = Setter::new(fonts, style, view, layout, options.pdf.paper);
-    let title = crate::emit::epub::display_title(doc, view);
+    let title = select::display_title(doc, view);
     setter.document(doc, &title, 0);
     setter.finish();
     let info = Info::of(&doc.meta, &title, view, options.source_date_epoch);
@@ -85,7 +85,7 @@ pub fn set_lines(doc: &Document, view: View, options: &WriteOptions) -> Result<V
     let fonts = fonts(options)?;
     let style = &options.theme.pdf;
     let mut setter = Setter::new(fonts, style, view, options.pdf.layout.unwrap_or(style.layout), options.pdf.paper);
-    let title = crate::emit::epub::display_title(doc, view);
+    let title = select::display_title(doc, view);
     setter.document(doc, &title, 0);
     Ok(setter.lines)
 }
@@ -115,7 +115,7 @@ struct Info {
 impl Info {
     fn of(meta: &Metadata, title: &str, view: View, epoch: Option<i64>) -> Info {
         let keep = |s: &String| view != View::En || !s.chars().any(is_han);
-        let stamp = crate::emit::epub::modified_stamp(epoch, meta.date.as_deref());
+        let stamp = crate::emit::stamp::modified_stamp(epoch, meta.date.as_deref());
         let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
         Info {
             title: title.to_string(),
@@ -383,7 +383,7 @@ pub fn anthology(
             current_part = part;
         }
         let level = if current_part.is_some() { 1 } else { 0 };
-        let chapter_title = crate::emit::epub::display_title(&doc, view);
+        let chapter_title = select::display_title(&doc, view);
         setter.document(&doc, &chapter_title, level);
         latest = latest.max(doc.meta.date.clone());
     }

@@ -229,7 +229,8 @@ fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
             if let (Some(&(last_i, _)), Some(last_cap)) = (pins.last(), matched.iter().rev().flatten().next()) {
                 pins.push((last_i + 1, captions[*last_cap].end));
             }
-            (timing::from_alignment(&estimated, &pins), Timing::Aligned)
+            // Matched words take the caption's times; the rest are interpolated between them.
+            (pin(&estimated, &pins), Timing::Aligned)
         }
         (None, false, Some(d)) => {
             let mut pins = anchors.clone();

@@ -233,12 +233,6 @@ pub(crate) fn align(transcript: &[String], captions: &[String]) -> Vec<Option<us
     out
 }
 
-/// Times for transcript words from aligned caption words; unmatched words are interpolated between their
-/// matched neighbours, in proportion to the estimated timeline.
-pub(crate) fn from_alignment(estimated: &Times, matches: &[(usize, f32)]) -> Times {
-    pin(estimated, matches)
-}
-
 /// Apply the rules to cue times in order: at least `min` and at most `max` seconds on screen, at least
 /// `gap` seconds between cues. Returns the adjusted (start, end) pairs.
 pub(crate) fn apply_rules(spans: &[Range<f32>], min: f32, max: f32, gap: f32) -> Vec<(f32, f32)> {
