@@ -1,7 +1,7 @@
 //! In-process benchmarks over the shared corpus: front-end throughput, and the corpus to all three
 //! markdown languages. Whole-process comparisons against pandoc live in `benches/compare.py`.
 
-use bitext::emit::{self, Markdown, WriteOptions};
+use bitext::emit::{self, WriteOptions};
 use bitext::select::View;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::PathBuf;
@@ -31,12 +31,13 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
+    let md = emit::find("md").unwrap();
     group.bench_function("parse+md(bi,zh,en)", |b| {
         b.iter(|| {
             for (name, data) in &files {
                 let doc = bitext::parse::parse(data, name).unwrap().doc;
                 for view in View::ALL {
-                    std::hint::black_box(emit::render(&Markdown, &doc, view, &WriteOptions::default()).unwrap());
+                    std::hint::black_box(emit::render(md, &doc, view, &WriteOptions::default()).unwrap());
                 }
             }
         })

@@ -1,20 +1,21 @@
 //! The batch driver: inputs in, files out, one report per input.
 //!
 //! This is the one place that knows both the front end and the back ends, and the only library code that
-//! touches the file system. It walks folders, converts files in parallel, writes every output atomically
-//! (temporary file, then rename) under the output folder only, never over an input, and keeps going when a
-//! file fails. It never prints: the CLI reports what it returns, in input order.
+//! touches the file system. It walks folders, parses each input once, selects each requested view once
+//! and hands it to every writer of that view, writes every output atomically (temporary file, then
+//! rename) under the output folder only, never over an input, and keeps going when a file fails. It never
+//! prints: the CLI reports what it returns, in input order.
 
 use crate::diag::{Diagnostic, Severity};
-use crate::emit::epub::{self, AnthologySpec};
-use crate::emit::{self, Rendered, WriteOptions, Writer};
-use crate::ir::Metadata;
-use crate::parse::{self, ParseError};
-use crate::select::View;
+use crate::emit::book::{plan_parts, BookSpec, Members};
+use crate::emit::{BookWriter, Languages, WriteOptions, Writer};
+use crate::ir::{Document, Metadata};
+use crate::parse;
+use crate::select::{select, View};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 /// What to make of every input.
@@ -34,52 +35,31 @@ pub struct Input {
     pub rel_dir: PathBuf,
 }
 
-/// Why one input produced nothing (or not everything).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-}
-
-impl Failure {
-    fn whole_file(message: impl Into<String>) -> Self {
-        Failure { line: 0, column: 0, message: message.into() }
-    }
-}
-
-impl From<&ParseError> for Failure {
-    fn from(e: &ParseError) -> Self {
-        Failure { line: e.line(), column: e.column(), message: e.to_string() }
-    }
-}
-
-/// What happened to one input.
+/// What happened to one input. It failed when any diagnostic is an error.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     pub input: PathBuf,
     /// Files written, in the order they were made.
     pub outputs: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
-    pub failures: Vec<Failure>,
-    /// The source lines that diagnostics and failures point at (line number, text), so they can be shown
-    /// without keeping whole files in memory.
+    /// The source lines that diagnostics point at (line number, text), so they can be shown without
+    /// keeping whole files in memory.
     pub lines: Vec<(u32, String)>,
 }
 
 impl FileReport {
     fn new(input: &Path) -> Self {
-        FileReport {
-            input: input.to_path_buf(),
-            outputs: Vec::new(),
-            diagnostics: Vec::new(),
-            failures: Vec::new(),
-            lines: Vec::new(),
-        }
+        FileReport { input: input.to_path_buf(), outputs: Vec::new(), diagnostics: Vec::new(), lines: Vec::new() }
+    }
+
+    fn failing(input: &Path, why: Diagnostic) -> Self {
+        let mut report = FileReport::new(input);
+        report.diagnostics.push(why);
+        report
     }
 
     pub fn failed(&self) -> bool {
-        !self.failures.is_empty() || self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
     pub fn warnings(&self) -> usize {
@@ -91,15 +71,9 @@ impl FileReport {
         self.lines.iter().find(|(k, _)| *k == n).map(|(_, t)| t.as_str())
     }
 
-    /// Keep the lines of `text` that this report's diagnostics and failures point at.
+    /// Keep the lines of `text` that this report's diagnostics point at.
     fn keep_lines(&mut self, text: &str) {
-        let mut wanted: Vec<u32> = self
-            .diagnostics
-            .iter()
-            .map(|d| d.line)
-            .chain(self.failures.iter().map(|f| f.line))
-            .filter(|&l| l > 0)
-            .collect();
+        let mut wanted: Vec<u32> = self.diagnostics.iter().map(|d| d.line).filter(|&l| l > 0).collect();
         wanted.sort_unstable();
         wanted.dedup();
         if wanted.is_empty() {
@@ -119,48 +93,57 @@ impl FileReport {
     }
 }
 
-/// Expand the command line's inputs: files as given, folders walked (sorted) for `*.md`. Paths that do
-/// not exist are returned as failed reports so the rest still run.
+/// Expand the command line's inputs: files as given, folders walked (sorted by name, hidden entries
+/// skipped, symbolic links followed) for `*.md` and `*.markdown`. What cannot be read (a path that does
+/// not exist, an unreadable folder, a broken link, a link loop) comes back as a failed report naming its
+/// path, and everything else is still found.
 pub fn collect_inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<FileReport>) {
     let mut inputs = Vec::new();
-    let mut missing = Vec::new();
+    let mut problems = Vec::new();
     for arg in args {
         match fs::metadata(arg) {
-            Ok(meta) if meta.is_dir() => {
-                if let Err(err) = walk(arg, Path::new(""), &mut inputs) {
-                    let mut report = FileReport::new(arg);
-                    report.failures.push(Failure::whole_file(format!("cannot read folder: {err}")));
-                    missing.push(report);
-                }
-            }
+            Ok(meta) if meta.is_dir() => walk(arg, &mut inputs, &mut problems),
             Ok(_) => inputs.push(Input { path: arg.clone(), rel_dir: PathBuf::new() }),
-            Err(err) => {
-                let mut report = FileReport::new(arg);
-                report.failures.push(Failure::whole_file(format!("cannot read input: {err}; check the path")));
-                missing.push(report);
-            }
+            Err(err) => problems.push(FileReport::failing(
+                arg,
+                Diagnostic::error(0, format!("cannot read input: {err}")).with_hint("check the path"),
+            )),
         }
     }
-    (inputs, missing)
+    (inputs, problems)
 }
 
-fn walk(dir: &Path, rel: &Path, out: &mut Vec<Input>) -> io::Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            walk(&path, &rel.join(&name), out)?;
-        } else if path.extension().is_some_and(|e| e == "md" || e == "markdown") {
-            out.push(Input { path, rel_dir: rel.to_path_buf() });
+fn walk(root: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<FileReport>) {
+    let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+    let entries = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+    for entry in entries.filter_entry(|e| !hidden(e)) {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                let is_transcript = path.extension().is_some_and(|e| e == "md" || e == "markdown");
+                if entry.file_type().is_file() && is_transcript {
+                    let rel_dir = path.parent().and_then(|p| p.strip_prefix(root).ok()).unwrap_or(Path::new(""));
+                    inputs.push(Input { path: path.to_path_buf(), rel_dir: rel_dir.to_path_buf() });
+                }
+            }
+            Err(err) => problems.push(walk_problem(root, &err)),
         }
     }
-    Ok(())
+}
+
+/// A folder entry that could not be walked, reported against its own path.
+fn walk_problem(root: &Path, err: &walkdir::Error) -> FileReport {
+    let path = err.path().unwrap_or(root);
+    let why = match (err.loop_ancestor(), err.io_error()) {
+        (Some(ancestor), _) => Diagnostic::error(0, format!("symbolic link loop back to {}", ancestor.display()))
+            .with_hint("the link was not followed; remove it or point it elsewhere"),
+        (None, Some(io)) if io.kind() == std::io::ErrorKind::NotFound => {
+            Diagnostic::error(0, "broken symbolic link").with_hint("remove the link or restore what it points to")
+        }
+        (None, Some(io)) => Diagnostic::error(0, format!("cannot read: {io}")).with_hint("check its permissions"),
+        (None, None) => Diagnostic::error(0, err.to_string()),
+    };
+    FileReport::failing(path, why)
 }
 
 /// The file name for one view of one input in one format: `<stem>.<ext>` (bilingual, or a format that is
@@ -168,44 +151,60 @@ fn walk(dir: &Path, rel: &Path, out: &mut Vec<Input>) -> io::Result<()> {
 pub fn output_name(stem: &str, writer: &dyn Writer, view: View) -> String {
     match view {
         View::Bi => format!("{stem}.{}", writer.extension()),
-        _ if !writer.per_view() => format!("{stem}.{}", writer.extension()),
+        _ if writer.format().languages == Languages::WholeDocument => format!("{stem}.{}", writer.extension()),
         other => format!("{stem}.{other}.{}", writer.extension()),
     }
 }
 
-/// The (writer, view) pairs to make for each input: a format that is the same in every language once.
-fn targets(plan: &Plan) -> Vec<(&'static dyn Writer, View)> {
-    let mut out = Vec::new();
+/// The outputs to make for each input, grouped by view so that each view is selected once: (view,
+/// writers). A format that is the same in every language is made once, with the bilingual view.
+fn targets(plan: &Plan) -> Vec<(View, Vec<&'static dyn Writer>)> {
+    let mut by_view: Vec<(View, Vec<&'static dyn Writer>)> = Vec::new();
+    let mut add = |view: View, writer: &'static dyn Writer| match by_view.iter_mut().find(|(v, _)| *v == view) {
+        Some((_, writers)) => writers.push(writer),
+        None => by_view.push((view, vec![writer])),
+    };
     for &writer in &plan.formats {
-        if writer.per_view() {
-            out.extend(plan.views.iter().map(|&v| (writer, v)));
+        if writer.format().languages == Languages::WholeDocument {
+            add(View::Bi, writer);
         } else {
-            out.push((writer, View::Bi));
+            for &view in &plan.views {
+                add(view, writer);
+            }
         }
     }
-    out
+    by_view.sort_by_key(|(v, _)| *v);
+    by_view
 }
 
 fn stem_of(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "untitled".into())
 }
 
-/// Convert every input; reports come back in input order. `jobs` caps the worker threads.
-pub fn convert_all(inputs: &[Input], plan: &Plan, jobs: Option<usize>) -> Vec<FileReport> {
-    let claims = claim_outputs(inputs, plan);
-    let work =
-        || inputs.par_iter().zip(claims.par_iter()).map(|(input, claim)| convert_one(input, claim, plan)).collect();
-    match jobs {
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build() {
-            Ok(pool) => pool.install(work),
-            Err(_) => work(),
-        },
+/// Run `work` on a pool of `jobs` threads, or on the global pool.
+fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
+    match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok()) {
+        Some(pool) => pool.install(work),
         None => work(),
     }
 }
 
-/// The outputs one input may write: (path, writer, view) for each, or why it may write none.
-type Claim = Result<Vec<(PathBuf, &'static dyn Writer, View)>, Failure>;
+/// Convert every input; reports come back in input order. `jobs` caps the worker threads.
+pub fn convert_all(inputs: &[Input], plan: &Plan, jobs: Option<usize>) -> Vec<FileReport> {
+    let claims = claim_outputs(inputs, plan);
+    with_threads(jobs, || {
+        inputs.par_iter().zip(claims.par_iter()).map(|(input, claim)| convert_one(input, claim, plan)).collect()
+    })
+}
+
+/// One output an input may write.
+struct Target {
+    path: PathBuf,
+    writer: &'static dyn Writer,
+}
+
+/// The outputs one input may write, by view, or why it may write none.
+type Claim = Result<Vec<(View, Vec<Target>)>, Diagnostic>;
 
 /// The outputs each input may write, decided before any work starts: an output that another input already
 /// claims, or that is an input itself, is refused for the later input.
@@ -219,25 +218,32 @@ fn claim_outputs(inputs: &[Input], plan: &Plan) -> Vec<Claim> {
             let dir = plan.out_dir.join(safe_rel(&input.rel_dir));
             let stem = stem_of(&input.path);
             let mut claimed = Vec::new();
-            for &(writer, view) in &targets {
-                let path = dir.join(output_name(&stem, writer, view));
-                if let Some(owner) = owners.get(&path) {
-                    return Err(Failure::whole_file(format!(
-                        "output {} is also the output of {}; convert one of them separately",
-                        path.display(),
-                        owner.display()
-                    )));
+            for (view, writers) in &targets {
+                let mut paths = Vec::new();
+                for &writer in writers {
+                    let path = dir.join(output_name(&stem, writer, *view));
+                    if let Some(owner) = owners.get(&path) {
+                        return Err(Diagnostic::error(
+                            0,
+                            format!("output {} is also the output of {}", path.display(), owner.display()),
+                        )
+                        .with_hint("convert one of them separately"));
+                    }
+                    if fs::canonicalize(&path).is_ok_and(|p| input_paths.contains(&p)) {
+                        return Err(Diagnostic::error(
+                            0,
+                            format!("output {} would overwrite an input", path.display()),
+                        )
+                        .with_hint("choose another --out folder"));
+                    }
+                    paths.push(Target { path, writer });
                 }
-                if fs::canonicalize(&path).is_ok_and(|p| input_paths.contains(&p)) {
-                    return Err(Failure::whole_file(format!(
-                        "output {} would overwrite an input; choose another --out folder",
-                        path.display()
-                    )));
-                }
-                claimed.push((path, writer, view));
+                claimed.push((*view, paths));
             }
-            for (path, _, _) in &claimed {
-                owners.insert(path.clone(), input.path.clone());
+            for (_, paths) in &claimed {
+                for target in paths {
+                    owners.insert(target.path.clone(), input.path.clone());
+                }
             }
             Ok(claimed)
         })
@@ -250,98 +256,103 @@ fn safe_rel(rel: &Path) -> PathBuf {
 }
 
 fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
-    let mut report = FileReport::new(&input.path);
     let targets = match claim {
         Ok(t) => t,
-        Err(failure) => {
-            report.failures.push(failure.clone());
-            return report;
-        }
+        Err(why) => return FileReport::failing(&input.path, why.clone()),
     };
-    let bytes = match fs::read(&input.path) {
-        Ok(b) => b,
-        Err(err) => {
-            report.failures.push(Failure::whole_file(format!("cannot read file: {err}")));
-            return report;
-        }
-    };
-    let name = input.path.to_string_lossy();
-    let parsed = match parse::parse(&bytes, &name) {
-        Ok(p) => p,
-        Err(err) => {
-            report.failures.push(Failure::from(&err));
-            if let Ok(text) = std::str::from_utf8(&bytes) {
-                report.keep_lines(text);
+    let mut report = FileReport::new(&input.path);
+    let parsed = match read(&input.path) {
+        Ok(parsed) => parsed,
+        Err((why, text)) => {
+            report.diagnostics.push(why);
+            if let Some(text) = text {
+                report.keep_lines(&text);
             }
             return report;
         }
     };
     report.diagnostics = parsed.diagnostics;
-    for (path, writer, view) in targets {
-        match emit::render(*writer, &parsed.doc, *view, &plan.options) {
-            Ok(Rendered { bytes: Some(bytes), diagnostics }) => {
-                report.diagnostics.extend(diagnostics);
-                match write_atomic(path, &bytes) {
-                    Ok(()) => report.outputs.push(path.clone()),
-                    Err(err) => {
-                        report.failures.push(Failure::whole_file(format!("cannot write {}: {err}", path.display())))
+    for (view, outputs) in targets {
+        let Some(selected) = select(&parsed.doc, *view) else {
+            let what = match view.lang() {
+                Some(crate::ir::Lang::Zh) => "no Chinese text",
+                _ => "no English text",
+            };
+            let formats: Vec<&str> = outputs.iter().map(|t| t.writer.name()).collect();
+            let message = format!("{what}; no `{view}` {} written", formats.join(", "));
+            report.diagnostics.push(Diagnostic::warning(0, message));
+            for target in outputs {
+                // A stale output from an earlier run would now be wrong: remove it.
+                let _ = fs::remove_file(&target.path);
+            }
+            continue;
+        };
+        for target in outputs {
+            match target.writer.write(&selected, &plan.options) {
+                Ok(written) => {
+                    report.diagnostics.extend(written.diagnostics);
+                    match write_atomic(&target.path, &written.bytes) {
+                        Ok(()) => report.outputs.push(target.path.clone()),
+                        Err(why) => report.diagnostics.push(why),
                     }
                 }
+                Err(err) => report.diagnostics.push(Diagnostic::error_chain(&err)),
             }
-            Ok(Rendered { bytes: None, diagnostics }) => {
-                // A stale output from an earlier run would now be wrong: remove it.
-                let _ = fs::remove_file(path);
-                report.diagnostics.extend(diagnostics);
-            }
-            Err(err) => report.failures.push(Failure::whole_file(err.to_string())),
         }
     }
     report.keep_lines(&parsed.text);
     report
 }
 
-/// The format of an anthology.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BookFormat {
-    Epub,
-    Pdf,
+/// Read and parse one input. On failure: the error, and the text when it was readable, so the report can
+/// show the line it points at.
+fn read(path: &Path) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
+    let bytes = fs::read(path).map_err(|err| (Diagnostic::error(0, format!("cannot read file: {err}")), None))?;
+    parse::parse(&bytes, &path.to_string_lossy()).map_err(|err| (err.to_diagnostic(), String::from_utf8(bytes).ok()))
 }
 
-/// What making an anthology did: a report per input (in input order), and the book's own outcome.
+/// What making a book did: a report per input (in input order), and the book's own outcome.
 #[derive(Debug)]
 pub struct BookReport {
     pub inputs: Vec<FileReport>,
     /// Transcripts in the book.
     pub chapters: usize,
     /// The book could not be written (nothing was left at the output path).
-    pub failure: Option<String>,
+    pub failure: Option<Diagnostic>,
     /// What the book's writer noticed (characters no font has).
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Make one anthology of every input. Inputs are read twice: once for their metadata (to group and
-/// order them), then again, a few at a time, while the book is written, so memory does not grow with the
-/// size of the archive.
+/// The inputs of a book that parsed, read again from their files when the book writer asks.
+struct MemberFiles<'a> {
+    paths: Vec<&'a Path>,
+}
+
+impl Members for MemberFiles<'_> {
+    fn load(&self, index: usize) -> Result<Document, Diagnostic> {
+        read(self.paths[index]).map(|parsed| parsed.doc).map_err(|(why, _)| why)
+    }
+}
+
+/// Make one book of every input with `writer`. Inputs are read twice: once for their metadata (to group
+/// and order them), then again, a few at a time, while the book is written, so memory does not grow with
+/// the size of the archive.
 pub fn make_book(
     inputs: &[Input],
     out: &Path,
-    format: BookFormat,
-    spec: &AnthologySpec,
+    writer: &dyn BookWriter,
+    spec: &BookSpec,
     options: &WriteOptions,
     jobs: Option<usize>,
 ) -> BookReport {
-    let run = || make_book_inner(inputs, out, format, spec, options);
-    match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok()) {
-        Some(pool) => pool.install(run),
-        None => run(),
-    }
+    with_threads(jobs, || make_book_inner(inputs, out, writer, spec, options))
 }
 
 fn make_book_inner(
     inputs: &[Input],
     out: &Path,
-    format: BookFormat,
-    spec: &AnthologySpec,
+    writer: &dyn BookWriter,
+    spec: &BookSpec,
     options: &WriteOptions,
 ) -> BookReport {
     let scanned: Vec<(FileReport, Option<Metadata>)> = inputs.par_iter().map(scan).collect();
@@ -357,99 +368,46 @@ fn make_book_inner(
         .ok()
         .is_some_and(|o| inputs.iter().any(|i| fs::canonicalize(&i.path).ok().as_ref() == Some(&o)));
     if overwrites_input {
-        return BookReport {
-            inputs: reports,
-            chapters: 0,
-            failure: Some(format!("{} is an input; choose another output file", out.display())),
-            diagnostics: Vec::new(),
-        };
+        let why =
+            Diagnostic::error(0, format!("{} is an input", out.display())).with_hint("choose another output file");
+        return BookReport { inputs: reports, chapters: 0, failure: Some(why), diagnostics: Vec::new() };
     }
     let metas: Vec<&Metadata> = members.iter().map(|(_, m)| m).collect();
-    let parts = epub::plan_parts(&metas, spec.group_by, spec.sort);
-    let load = |k: usize| -> Result<crate::ir::Document, String> {
-        let path = &inputs[members[k].0].path;
-        let bytes = fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
-        parse::parse(&bytes, &path.to_string_lossy()).map(|p| p.doc).map_err(|e| e.to_string())
-    };
-    let written = match format {
-        BookFormat::Epub => write_with_temp(out, |file| {
-            epub::write_anthology(file, spec, &parts, load, options)
-                .map(|(_, report)| (report, Vec::new()))
-                .map_err(|e| e.to_string())
-        }),
-        BookFormat::Pdf => pdf_book(out, spec, &parts, &load, options),
-    };
+    let parts = plan_parts(&metas, spec.group_by, spec.sort);
+    let files = MemberFiles { paths: members.iter().map(|(i, _)| inputs[*i].path.as_path()).collect() };
+    let written = write_with_temp(out, |file| {
+        writer.write_book(file, spec, &parts, &files, options).map_err(|e| Diagnostic::error_chain(&e))
+    });
     match written {
-        Ok((book, diagnostics)) => {
+        Ok(book) => {
             for k in book.skipped {
                 let lang = spec.view.name();
                 reports[members[k].0]
                     .diagnostics
                     .push(Diagnostic::warning(0, format!("no `{lang}` text; left out of the book")));
             }
-            for (k, message) in book.failed {
-                reports[members[k].0].failures.push(Failure::whole_file(message));
+            for (k, why) in book.failed {
+                reports[members[k].0].diagnostics.push(why);
             }
-            BookReport { inputs: reports, chapters: book.chapters, failure: None, diagnostics }
+            BookReport { inputs: reports, chapters: book.chapters, failure: None, diagnostics: book.diagnostics }
         }
-        Err(message) => BookReport { inputs: reports, chapters: 0, failure: Some(message), diagnostics: Vec::new() },
+        Err(why) => BookReport { inputs: reports, chapters: 0, failure: Some(why), diagnostics: Vec::new() },
     }
-}
-
-/// An anthology as one PDF. Transcripts are read one at a time as they are set, but unlike the EPUB the
-/// set pages of the whole book stay in memory until the file is written.
-fn pdf_book(
-    out: &Path,
-    spec: &AnthologySpec,
-    parts: &epub::Parts,
-    load: &(dyn Fn(usize) -> Result<crate::ir::Document, String> + Sync),
-    options: &WriteOptions,
-) -> Result<(epub::AnthologyReport, Vec<Diagnostic>), String> {
-    let mut report = epub::AnthologyReport::default();
-    let mut docs =
-        parts.iter().flat_map(|(group, members)| members.iter().map(move |&k| (group, k))).filter_map(|(group, k)| {
-            match load(k) {
-                Ok(doc) if spec.view.lang().is_some_and(|l| !doc.has_lang(l)) => {
-                    report.skipped.push(k);
-                    None
-                }
-                Ok(doc) => {
-                    report.chapters += 1;
-                    Some((group.clone(), doc))
-                }
-                Err(message) => {
-                    report.failed.push((k, message));
-                    None
-                }
-            }
-        });
-    let (bytes, notes) =
-        crate::emit::pdf::anthology(&mut docs, &spec.title, spec.view, options).map_err(|e| e.to_string())?;
-    drop(docs);
-    write_atomic(out, &bytes)?;
-    Ok((report, notes))
 }
 
 /// Parse one input for its metadata and diagnostics.
 fn scan(input: &Input) -> (FileReport, Option<Metadata>) {
     let mut report = FileReport::new(&input.path);
-    let bytes = match fs::read(&input.path) {
-        Ok(b) => b,
-        Err(err) => {
-            report.failures.push(Failure::whole_file(format!("cannot read file: {err}")));
-            return (report, None);
-        }
-    };
-    match parse::parse(&bytes, &input.path.to_string_lossy()) {
+    match read(&input.path) {
         Ok(parsed) => {
             report.diagnostics = parsed.diagnostics;
             report.keep_lines(&parsed.text);
             (report, Some(parsed.doc.meta))
         }
-        Err(err) => {
-            report.failures.push(Failure::from(&err));
-            if let Ok(text) = std::str::from_utf8(&bytes) {
-                report.keep_lines(text);
+        Err((why, text)) => {
+            report.diagnostics.push(why);
+            if let Some(text) = text {
+                report.keep_lines(&text);
             }
             (report, None)
         }
@@ -457,30 +415,42 @@ fn scan(input: &Input) -> (FileReport, Option<Metadata>) {
 }
 
 /// Run `write` on a temporary file beside `path`, then rename it into place; on failure nothing is left.
-fn write_with_temp<T>(path: &Path, write: impl FnOnce(&mut fs::File) -> Result<T, String>) -> Result<T, String> {
+fn write_with_temp<T>(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> Result<T, Diagnostic>,
+) -> Result<T, Diagnostic> {
+    let io_error = |what: String| move |e: std::io::Error| Diagnostic::error(0, format!("{what}: {e}"));
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create folder {}: {e}", dir.display()))?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".bitext-").suffix(".tmp").tempfile_in(dir).map_err(|e| e.to_string())?;
+    fs::create_dir_all(dir).map_err(io_error(format!("cannot create folder {}", dir.display())))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".bitext-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_error(format!("cannot create a file in {}", dir.display())))?;
     let value = write(tmp.as_file_mut())?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).map_err(|e| e.to_string())?;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))
+            .map_err(io_error(format!("cannot set the permissions of {}", path.display())))?;
     }
-    tmp.persist(path).map_err(|e| e.error.to_string())?;
+    tmp.persist(path).map_err(|e| io_error(format!("cannot write {}", path.display()))(e.error))?;
     Ok(value)
 }
 
 /// Write `bytes` to `path` so that `path` is either untouched or complete: a temporary file in the same
 /// folder, renamed over it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    write_with_temp(path, |file| file.write_all(bytes).map_err(|e| e.to_string()))
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    write_with_temp(path, |file| {
+        file.write_all(bytes).map_err(|e| Diagnostic::error(0, format!("cannot write {}: {e}", path.display())))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emit;
 
     #[test]
     fn output_names_follow_the_language_convention() {
@@ -524,8 +494,36 @@ mod tests {
         let claims = claim_outputs(&inputs, &plan);
         assert!(claims[0].is_ok());
         match &claims[1] {
-            Err(failure) => assert!(failure.message.contains("also the output of x/a.md")),
+            Err(why) => assert!(why.message.contains("also the output of x/a.md") && why.hint.is_some()),
             Ok(_) => panic!("second input must not claim the same output"),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn walking_reports_broken_links_and_loops_and_finds_the_rest() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("sub")).unwrap();
+        fs::create_dir_all(root.join(".hidden")).unwrap();
+        fs::write(root.join("a.md"), "x").unwrap();
+        fs::write(root.join("sub/b.md"), "x").unwrap();
+        fs::write(root.join(".hidden/c.md"), "x").unwrap();
+        fs::write(root.join("notes.txt"), "x").unwrap();
+        symlink(root.join("missing.md"), root.join("broken.md")).unwrap();
+        symlink(root, root.join("sub/loop")).unwrap();
+        let (inputs, problems) = collect_inputs(&[root.to_path_buf()]);
+        let found: Vec<_> = inputs.iter().map(|i| i.path.strip_prefix(root).unwrap().to_path_buf()).collect();
+        assert_eq!(found, [PathBuf::from("a.md"), PathBuf::from("sub/b.md")]);
+        assert_eq!(inputs[1].rel_dir, PathBuf::from("sub"));
+        let said: Vec<(String, String)> = problems
+            .iter()
+            .map(|p| (p.input.strip_prefix(root).unwrap().display().to_string(), p.diagnostics[0].message.clone()))
+            .collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said.iter().any(|(path, m)| path == "broken.md" && m.contains("broken symbolic link")), "{said:?}");
+        assert!(said.iter().any(|(path, m)| path == "sub/loop" && m.contains("loop")), "{said:?}");
+        assert!(problems.iter().all(FileReport::failed));
     }
 }

@@ -1,12 +1,12 @@
 //! The command line: clap definitions, the step from flags to per-stage options, and the reporting of
 //! what the library returned. This is the only module that prints.
 
-use crate::batch::{self, BookFormat, FileReport, Plan};
+use crate::batch::{self, FileReport, Plan};
 use crate::diag::{Diagnostic, Severity};
-use crate::emit::epub::{AnthologySpec, GroupBy, SortBy};
+use crate::emit::book::{BookSpec, GroupBy, SortBy};
 use crate::emit::pdf::{FontRequest, FontSet, FontSpec, Paper, PdfOptions};
 use crate::emit::subtitles::{parse_duration, read_captions, SubtitleOptions};
-use crate::emit::{self, WriteOptions, Writer};
+use crate::emit::{self, Uses, WriteOptions, Writer};
 use crate::parse;
 use crate::select::View;
 use crate::theme::{Layout, Theme};
@@ -110,7 +110,11 @@ pub struct SubtitleArgs {
 }
 
 impl SubtitleArgs {
-    fn options(&self) -> anyhow::Result<SubtitleOptions> {
+    /// The subtitle settings; the caption track is read only when a subtitle format was asked for.
+    fn options(&self, uses: Uses) -> anyhow::Result<SubtitleOptions> {
+        if !uses.subtitles {
+            return Ok(SubtitleOptions::default());
+        }
         let duration = match &self.duration {
             Some(d) => {
                 Some(parse_duration(d).ok_or_else(|| anyhow::anyhow!("--duration `{d}` is not HH:MM:SS or seconds"))?)
@@ -121,7 +125,8 @@ impl SubtitleArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read caption track {}", path.display()))?;
-                let words = read_captions(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                let words =
+                    read_captions(&text).with_context(|| format!("cannot use caption track {}", path.display()))?;
                 Some(Arc::new(words))
             }
             None => None,
@@ -145,10 +150,10 @@ pub struct StyleArgs {
     pub theme: String,
     /// PDF: how a bilingual page is laid out (default: the theme's)
     #[arg(long, value_enum)]
-    pub layout: Option<Layout>,
+    pub layout: Option<LayoutArg>,
     /// PDF: paper size
     #[arg(long, value_enum, default_value = "a4")]
-    pub paper: Paper,
+    pub paper: PaperArg,
     /// PDF: the Chinese font file, with a face index for collections (.ttc)
     #[arg(long, value_name = "PATH[:INDEX]")]
     pub font_zh: Option<FontSpec>,
@@ -187,6 +192,42 @@ pub struct BookArgs {
     pub style: StyleArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// `--layout`: the command line's names for `theme::Layout`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Each Chinese passage, then its English below
+    Interleaved,
+    /// Chinese and English side by side
+    Parallel,
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(arg: LayoutArg) -> Layout {
+        match arg {
+            LayoutArg::Interleaved => Layout::Interleaved,
+            LayoutArg::Parallel => Layout::Parallel,
+        }
+    }
+}
+
+/// `--paper`: the command line's names for `emit::pdf::Paper`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    A5,
+    Letter,
+}
+
+impl From<PaperArg> for Paper {
+    fn from(arg: PaperArg) -> Paper {
+        match arg {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::A5 => Paper::A5,
+            PaperArg::Letter => Paper::Letter,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -244,7 +285,8 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn formats() -> anyhow::Result<i32> {
     let mut out = io::stdout().lock();
     for w in emit::writers() {
-        writeln!(out, "{:<6} .{:<5} {}", w.name(), w.extension(), w.description())?;
+        let f = w.format();
+        writeln!(out, "{:<6} .{:<5} {}", f.name, f.extension, f.description)?;
     }
     Ok(EXIT_OK)
 }
@@ -272,9 +314,9 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         return convert_stdin(&args, &formats, &views);
     }
-    let pdf = formats.iter().any(|f| f.name() == "pdf");
-    let mut options = write_options(&args.style, pdf)?;
-    options.subtitles = args.subtitles.options()?;
+    let uses = uses_of(&formats);
+    let mut options = write_options(&args.style, uses)?;
+    options.subtitles = args.subtitles.options(uses)?;
     let plan = Plan { formats, views, out_dir: args.out.clone(), options };
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() && reports.is_empty() {
@@ -289,6 +331,9 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
     if args.inputs.len() != 1 || formats.len() != 1 || views.len() != 1 {
         anyhow::bail!("with - as input, give exactly one input, one --to format and one --lang");
     }
+    let uses = uses_of(formats);
+    let mut options = write_options(&args.style, uses)?;
+    options.subtitles = args.subtitles.options(uses)?;
     let mut bytes = Vec::new();
     io::stdin().lock().read_to_end(&mut bytes)?;
     let name = "<stdin>";
@@ -296,7 +341,7 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
         Ok(p) => p,
         Err(err) => {
             let source = String::from_utf8(bytes).ok();
-            let diag = Diagnostic::error(err.line(), err.to_string()).at_column(err.column());
+            let diag = err.to_diagnostic();
             print_diagnostic(name, source.as_deref().and_then(|s| line_of(s, diag.line)), &diag);
             return Ok(EXIT_SOME_FAILED);
         }
@@ -306,25 +351,34 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
             print_diagnostic(name, line_of(&parsed.text, d.line), d);
         }
     }
-    let mut options = write_options(&args.style, formats.iter().any(|f| f.name() == "pdf"))?;
-    options.subtitles = args.subtitles.options()?;
-    let rendered = emit::render(formats[0], &parsed.doc, views[0], &options)?;
-    for note in &rendered.diagnostics {
-        print_diagnostic(name, None, note);
+    let Some(written) = emit::render(formats[0], &parsed.doc, views[0], &options)? else {
+        let what = if views[0] == View::En { "no English text" } else { "no Chinese text" };
+        print_diagnostic(name, None, &Diagnostic::warning(0, format!("{what}; nothing written")));
+        return Ok(EXIT_OK);
+    };
+    for note in &written.diagnostics {
+        print_diagnostic(name, line_of(&parsed.text, note.line), note);
     }
-    if let Some(out) = rendered.bytes {
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(&out)?;
-        stdout.flush()?;
-    }
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(&written.bytes)?;
+    stdout.flush()?;
     Ok(EXIT_OK)
 }
 
+/// What the chosen formats use, together.
+fn uses_of(formats: &[&'static dyn Writer]) -> Uses {
+    formats.iter().map(|w| w.format().uses).fold(Uses::default(), |a, b| Uses {
+        theme: a.theme || b.theme,
+        pdf: a.pdf || b.pdf,
+        subtitles: a.subtitles || b.subtitles,
+    })
+}
+
 /// Per-stage options from the flags and the environment (`SOURCE_DATE_EPOCH`). Fonts are found and
-/// parsed only when a PDF is asked for, once for the whole run.
-fn write_options(style: &StyleArgs, pdf: bool) -> anyhow::Result<WriteOptions> {
+/// parsed only when a chosen format uses them, once for the whole run.
+fn write_options(style: &StyleArgs, uses: Uses) -> anyhow::Result<WriteOptions> {
     let theme = Theme::load(&style.theme)?;
-    let fonts = if pdf {
+    let fonts = if uses.pdf {
         let request =
             FontRequest { families: theme.pdf.fonts.clone(), zh: style.font_zh.clone(), en: style.font_en.clone() };
         Some(Arc::new(FontSet::load(&request)?))
@@ -342,23 +396,23 @@ fn write_options(style: &StyleArgs, pdf: bool) -> anyhow::Result<WriteOptions> {
     Ok(WriteOptions {
         theme,
         source_date_epoch,
-        pdf: PdfOptions { fonts, paper: style.paper, layout: style.layout },
+        pdf: PdfOptions { fonts, paper: style.paper.into(), layout: style.layout.map(Layout::from) },
         subtitles: Default::default(),
     })
 }
 
 fn book(args: BookArgs) -> anyhow::Result<i32> {
-    let format = match args.format.as_deref() {
+    let name = match args.format.as_deref() {
         Some(f) => f.to_string(),
         None if args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => "pdf".to_string(),
         None => "epub".to_string(),
     };
-    let format = match format.as_str() {
-        "epub" => BookFormat::Epub,
-        "pdf" => BookFormat::Pdf,
-        other => anyhow::bail!("a book is epub or pdf, not `{other}`"),
-    };
-    let options = write_options(&args.style, format == BookFormat::Pdf)?;
+    let writer = emit::find(&name).filter(|w| w.book().is_some()).ok_or_else(|| {
+        let known: Vec<&str> = emit::book_formats().collect();
+        anyhow::anyhow!("a book is {}, not `{name}`", known.join(" or "))
+    })?;
+    let book_writer = writer.book().expect("chosen for having a book writer");
+    let options = write_options(&args.style, writer.format().uses)?;
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() {
         if reports.is_empty() {
@@ -372,20 +426,22 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Anthology".into())
     });
-    let spec = AnthologySpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
-    let made = batch::make_book(&inputs, &args.out, format, &spec, &options, args.jobs);
+    let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
+    let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &options, args.jobs);
     reports.extend(made.inputs);
     let code = finish(&reports, &args.report, "read");
+    let book_name = args.out.display().to_string();
     match made.failure {
-        Some(message) => {
-            eprintln!("error: cannot write {}: {message}", args.out.display());
+        Some(why) => {
+            let why = Diagnostic { message: format!("cannot write the book: {}", why.message), ..why };
+            print_diagnostic(&book_name, None, &why);
             Ok(EXIT_SOME_FAILED)
         }
         None => {
             for d in &made.diagnostics {
-                print_diagnostic(&args.out.display().to_string(), None, d);
+                print_diagnostic(&book_name, None, d);
             }
-            eprintln!("wrote {} ({} transcripts)", args.out.display(), made.chapters);
+            eprintln!("wrote {book_name} ({} transcripts)", made.chapters);
             Ok(code)
         }
     }
@@ -425,11 +481,8 @@ fn finish(reports: &[FileReport], args: &ReportArgs, verb: &str) -> i32 {
     let mut outputs = 0;
     for report in reports {
         let name = report.input.display().to_string();
-        for failure in &report.failures {
-            let diag = Diagnostic::error(failure.line, &failure.message).at_column(failure.column);
-            print_diagnostic(&name, report.line(diag.line), &diag);
-        }
-        for d in &report.diagnostics {
+        let errors_first = report.diagnostics.iter().filter(|d| d.is_error());
+        for d in errors_first.chain(report.diagnostics.iter().filter(|d| !d.is_error())) {
             if d.severity == Severity::Error || !args.quiet {
                 print_diagnostic(&name, report.line(d.line), d);
             }
@@ -464,20 +517,27 @@ fn print_diagnostic(path: &str, line_text: Option<&str>, d: &Diagnostic) {
         Severity::Warning => Level::WARNING,
     };
     let line_text = line_text.filter(|_| d.line > 0);
+    let hint = d.hint.as_deref().map(|h| Level::HELP.message(h));
     let rendered = match line_text {
         Some(text) => {
             let shown: String = text.chars().take(160).collect();
             let start = shown.char_indices().nth(d.column.saturating_sub(1) as usize).map_or(0, |(i, _)| i);
             let end = if shown.is_empty() { 0 } else { shown.len() };
-            let report = &[level.primary_title(&d.message).element(
+            let mut group = level.primary_title(&d.message).element(
                 Snippet::source(shown.as_str())
                     .line_start(d.line as usize)
                     .path(path)
                     .annotation(AnnotationKind::Primary.span(start.min(end)..end)),
-            )];
-            renderer.render(report).to_string()
+            );
+            if let Some(hint) = hint {
+                group = group.element(hint);
+            }
+            renderer.render(&[group]).to_string()
         }
-        None => format!("{}: {}: {}", d.severity, path, d.message),
+        None => match &d.hint {
+            Some(hint) => format!("{}: {}: {}\n  = help: {hint}", d.severity, path, d.message),
+            None => format!("{}: {}: {}", d.severity, path, d.message),
+        },
     };
     eprintln!("{rendered}");
 }

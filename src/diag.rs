@@ -32,20 +32,40 @@ pub struct Diagnostic {
     /// 1-based column in characters, 0 when unknown.
     pub column: u32,
     pub message: String,
+    /// What to do about it, when the message alone does not say (`check the folder's permissions`).
+    pub hint: Option<String>,
 }
 
 impl Diagnostic {
     pub fn warning(line: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, line, column: 0, message: message.into() }
+        Diagnostic { severity: Severity::Warning, line, column: 0, message: message.into(), hint: None }
     }
 
     pub fn error(line: u32, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, line, column: 0, message: message.into() }
+        Diagnostic { severity: Severity::Error, line, column: 0, message: message.into(), hint: None }
     }
 
     pub fn at_column(mut self, column: u32) -> Self {
         self.column = column;
         self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// An error about a whole file from an error value: its message, then each cause it carries
+    /// (`the epub writer failed: invalid zip archive`).
+    pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut message = err.to_string();
+        let mut cause = err.source();
+        while let Some(e) = cause {
+            message.push_str(": ");
+            message.push_str(&e.to_string());
+            cause = e.source();
+        }
+        Diagnostic::error(0, message)
     }
 
     pub fn is_error(&self) -> bool {
@@ -102,5 +122,16 @@ mod tests {
         assert_eq!(idx.line(3), 2);
         assert_eq!(idx.line_col(text, text.find('x').unwrap()), (2, 3));
         assert_eq!(idx.line(text.len() - 1), 4);
+    }
+
+    #[test]
+    fn error_chains_keep_every_cause() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("the epub writer failed")]
+        struct Outer(#[source] std::io::Error);
+        let err = Outer(std::io::Error::other("disk full"));
+        let d = Diagnostic::error_chain(&err);
+        assert_eq!(d.message, "the epub writer failed: disk full");
+        assert!(d.is_error() && d.line == 0);
     }
 }

@@ -332,36 +332,28 @@ fn push_plain(inlines: &[Inline], lang: Lang, out: &mut String) {
 }
 
 impl GlossaryTerm {
+    /// What the annotation says, as one line: `Bit: 计算机信息的基本单位`, or the name or the gloss alone.
+    /// `None` when it has neither.
+    pub fn note(&self) -> Option<String> {
+        match (&self.name, &self.gloss) {
+            (Some(n), Some(g)) => Some(format!("{n}: {g}")),
+            (Some(n), None) => Some(n.clone()),
+            (None, Some(g)) => Some(g.clone()),
+            (None, None) => None,
+        }
+    }
+
     /// The annotation as a reader sees it: `（Bit: 计算机信息的基本单位）` full-width in Chinese text,
     /// ` (预填充)` half-width in English. `None` when the annotation has neither name nor gloss.
     pub fn parenthetical(&self, lang: Lang) -> Option<String> {
-        let body = match (&self.name, &self.gloss) {
-            (Some(n), Some(g)) => format!("{n}: {g}"),
-            (Some(n), None) => n.clone(),
-            (None, Some(g)) => g.clone(),
-            (None, None) => return None,
-        };
+        let body = self.note()?;
         Some(if lang == Lang::Zh { format!("（{body}）") } else { format!(" ({body})") })
     }
-}
-
-/// True for a Han ideograph (CJK Unified Ideographs and their extensions, compatibility ideographs).
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x30000..=0x3134F)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn han_detection_covers_common_and_extension_ranges() {
-        assert!(is_han('中'));
-        assert!(is_han('\u{20000}'));
-        assert!(!is_han('。'));
-        assert!(!is_han('A'));
-    }
 
     #[test]
     fn parenthetical_width_follows_the_language() {

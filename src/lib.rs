@@ -11,5 +11,6 @@ pub mod diag;
 pub mod emit;
 pub mod ir;
 pub mod parse;
+pub mod script;
 pub mod select;
 pub mod theme;

@@ -1,11 +1,21 @@
-//! Passes over the IR that pick what a reader of one language sees.
+//! The selection pass: what a reader of one view sees of a document.
 //!
-//! Writers never decide which language to show: they render the document they are given. Picking a
-//! language is this module's job, once, as a function from document to document.
+//! Writers never decide which language to show. For each input and each view the batch driver calls
+//! [`select`] once; the [`Selected`] it gets back carries the document reduced to that view's language,
+//! the metadata a reader of that language is shown, the reader-facing title, and, for writers that need
+//! both languages in one output (subtitles time a Chinese track from the English that was spoken), a
+//! [`Paired`] view. All of it is computed at most once per view, however many formats are written from it,
+//! and so is any other per-view work that several writers share ([`Selected::shared`]).
+//!
+//! This module decides by script alone (`crate::script`); it never looks at source text.
 
-use crate::ir::{is_han, plain_text, Block, Document, Lang, Paragraph, Section, Segment};
+use crate::ir::{plain_text, Block, Document, Lang, Paragraph, Section, Segment};
+use crate::script::{has_han, lang_of, readable_in};
 use serde::{Deserialize, Serialize};
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a reader asked for: both languages, or one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -19,12 +29,18 @@ pub enum View {
 impl View {
     pub const ALL: [View; 3] = [View::Bi, View::Zh, View::En];
 
+    /// The one language of a one-language view.
     pub fn lang(self) -> Option<Lang> {
         match self {
             View::Bi => None,
             View::Zh => Some(Lang::Zh),
             View::En => Some(Lang::En),
         }
+    }
+
+    /// True when a reader of this view is shown text in `lang`.
+    pub fn shows(self, lang: Lang) -> bool {
+        self.lang().is_none_or(|l| l == lang)
     }
 
     pub fn name(self) -> &'static str {
@@ -42,15 +58,154 @@ impl fmt::Display for View {
     }
 }
 
+/// A language name that is not `bi`, `zh` or `en`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language `{0}`; use bi, zh or en")]
+pub struct UnknownView(pub String);
+
 impl std::str::FromStr for View {
-    type Err = String;
+    type Err = UnknownView;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "bi" => Ok(View::Bi),
             "zh" => Ok(View::Zh),
             "en" => Ok(View::En),
-            other => Err(format!("unknown language `{other}`; use bi, zh or en")),
+            other => Err(UnknownView(other.to_string())),
         }
+    }
+}
+
+/// The metadata a reader of one view is shown, every piece already in that view's language (a Chinese
+/// name or tag is left out of an English edition, never transliterated). What a format records about its
+/// source rather than shows (dates, the source link, tags as subjects) stays in `Document::meta`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReaderMeta {
+    /// The title this reader sees: the front matter's, or in an English edition of a Chinese-titled
+    /// transcript the first English heading, then the speaker (see [`display_title`]). Never empty.
+    pub title: String,
+    /// The front matter's title, when it is written in the view's language.
+    pub written_title: Option<String>,
+    /// Speaker, guest and author, each name once, in that order.
+    pub people: Vec<String>,
+    /// Speaker and author as the front matter gives them (a name given for both comes twice).
+    pub creators: Vec<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    /// The `people` key: people the transcript talks about.
+    pub people_named: Vec<String>,
+    pub companies: Vec<String>,
+    pub products: Vec<String>,
+    pub media: Vec<String>,
+}
+
+impl ReaderMeta {
+    /// The metadata of `meta` that a reader of `view` is shown.
+    pub fn of(doc: &Document, view: View) -> ReaderMeta {
+        let m = &doc.meta;
+        let lang = view.lang();
+        let keep = |s: &str| lang.is_none_or(|l| readable_in(s, l));
+        let list = |items: &[String]| items.iter().filter(|i| keep(i)).cloned().collect::<Vec<_>>();
+        let mut people: Vec<String> = Vec::new();
+        for who in [&m.speaker, &m.guest, &m.author].into_iter().flatten() {
+            if keep(who) && !people.contains(who) {
+                people.push(who.clone());
+            }
+        }
+        ReaderMeta {
+            title: display_title(doc, view),
+            written_title: Some(m.title.clone()).filter(|t| keep(t)),
+            people,
+            creators: [&m.speaker, &m.author].into_iter().flatten().filter(|s| keep(s)).cloned().collect(),
+            summary: m.summary.clone().filter(|s| keep(s)),
+            tags: list(&m.tags),
+            people_named: list(&m.people),
+            companies: list(&m.companies_orgs),
+            products: list(&m.products_models),
+            media: list(&m.media_books),
+        }
+    }
+}
+
+/// One view of one document, as every writer of that view receives it.
+pub struct Selected<'d> {
+    pub view: View,
+    /// What a reader of the view is shown of the metadata.
+    pub reader: ReaderMeta,
+    source: Cow<'d, Document>,
+    document: OnceLock<Document>,
+    shared: Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
+}
+
+impl fmt::Debug for Selected<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Selected").field("view", &self.view).field("title", &self.reader.title).finish()
+    }
+}
+
+/// The view `view` of `doc`, or `None` when the document has nothing in that view's language (English
+/// asked of a Chinese article): there is nothing to write then, not an empty file.
+pub fn select(doc: &Document, view: View) -> Option<Selected<'_>> {
+    selected(Cow::Borrowed(doc), view)
+}
+
+/// [`select`] for a document the selection may keep: a book's member, loaded on one thread and rendered
+/// on another.
+pub fn select_owned(doc: Document, view: View) -> Option<Selected<'static>> {
+    selected(Cow::Owned(doc), view)
+}
+
+fn selected(source: Cow<'_, Document>, view: View) -> Option<Selected<'_>> {
+    if view.lang().is_some_and(|lang| !source.has_lang(lang)) {
+        return None;
+    }
+    Some(Selected {
+        view,
+        reader: ReaderMeta::of(&source, view),
+        source,
+        document: OnceLock::new(),
+        shared: Mutex::new(Vec::new()),
+    })
+}
+
+impl Selected<'_> {
+    /// The whole document, both languages: for formats that carry everything (the IR as JSON) and for
+    /// what a format records rather than shows (`meta`: dates, the source link, subjects).
+    pub fn source(&self) -> &Document {
+        &self.source
+    }
+
+    /// The document a reader of the view sees: for one language the other language's paragraphs removed
+    /// (see [`only`]), reduced on first use, once; for both languages the document itself.
+    pub fn document(&self) -> &Document {
+        match self.view.lang() {
+            Some(lang) => self.document.get_or_init(|| only(&self.source, lang)),
+            None => &self.source,
+        }
+    }
+
+    /// Both languages side by side, with what the view shows: for writers that must see the spoken
+    /// English even when they show only Chinese. Cheap (it borrows the paragraphs); writers that derive
+    /// costly work from it share that through [`Selected::shared`].
+    pub fn paired(&self) -> Paired<'_> {
+        paired(&self.source, self.view)
+    }
+
+    /// Per-view work that several writers share, keyed by its type: made by the first writer that asks,
+    /// handed to the others of the same view (SRT, VTT and ASS cut and time one subtitle track). The
+    /// value must depend on nothing but this view and the run's options.
+    pub fn shared<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        let key = TypeId::of::<T>();
+        let found = {
+            let slots = self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            slots.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+        };
+        if let Some(value) = found.and_then(|v| v.downcast::<T>().ok()) {
+            return value;
+        }
+        let value = Arc::new(make());
+        let mut slots = self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots.push((key, value.clone()));
+        value
     }
 }
 
@@ -85,10 +240,10 @@ fn block_in(block: &Block, lang: Lang) -> Option<Block> {
             };
             Some(Block::Segment(Segment { zh, en, timestamp: s.timestamp, lines: s.lines }))
         }
-        Block::StageDirection { text, .. } => (text_lang(text) == lang).then(|| block.clone()),
+        Block::StageDirection { text, .. } => (lang_of(text) == lang).then(|| block.clone()),
         Block::Quote { paragraphs, lines } => {
             let kept: Vec<Paragraph> =
-                paragraphs.iter().filter(|p| text_lang(&plain_text(&p.content, lang)) == lang).cloned().collect();
+                paragraphs.iter().filter(|p| lang_of(&plain_text(&p.content, lang)) == lang).cloned().collect();
             (!kept.is_empty()).then_some(Block::Quote { paragraphs: kept, lines: *lines })
         }
         Block::Code { .. } | Block::ThematicBreak { .. } => Some(block.clone()),
@@ -96,38 +251,82 @@ fn block_in(block: &Block, lang: Lang) -> Option<Block> {
     }
 }
 
-/// Chinese when the text has any Han character, English otherwise.
-fn text_lang(text: &str) -> Lang {
-    if text.chars().any(is_han) {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
-}
-
-/// The title a reader of `view` sees: in an English book, a title written only in Chinese gives way to the
-/// first English heading, then to the speaker.
+/// The title a reader of `view` sees: in an English edition, a title written only in Chinese gives way to
+/// the first English heading over English text, then to the speaker. Never empty.
 pub fn display_title(doc: &Document, view: View) -> String {
     let title = &doc.meta.title;
-    if view != View::En || !title.chars().any(is_han) {
+    if view != View::En || !has_han(title) {
         return title.clone();
     }
+    // The first English heading an English reader sees: one over English text, with words in it.
     let heading = doc
         .sections
         .iter()
+        .filter(|s| s.blocks.iter().any(|b| block_in(b, Lang::En).is_some()))
         .filter_map(|s| s.heading.as_ref())
-        .find(|h| h.lang == Lang::En)
-        .map(|h| plain_text(&h.content, Lang::En));
-    let who = [&doc.meta.speaker, &doc.meta.author].into_iter().flatten().find(|s| !s.chars().any(is_han)).cloned();
+        .filter(|h| h.lang == Lang::En)
+        .map(|h| plain_text(&h.content, Lang::En))
+        .find(|text| !text.trim().is_empty());
+    let who = [&doc.meta.speaker, &doc.meta.author].into_iter().flatten().find(|s| !has_han(s)).cloned();
     heading.or_else(|| who.map(|w| format!("{w}: a transcript"))).unwrap_or_else(|| "Transcript".to_string())
+}
+
+/// What was said, both languages side by side, and which of them a reader of the view is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paired<'d> {
+    pub view: View,
+    /// Everything spoken, in order; stage directions only in a language the view shows.
+    pub items: Vec<Spoken<'d>>,
+}
+
+impl Paired<'_> {
+    /// True when the view shows `lang`.
+    pub fn shows(&self, lang: Lang) -> bool {
+        self.view.shows(lang)
+    }
+}
+
+/// One piece of what was said.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spoken<'d> {
+    /// A segment: the Chinese the view shows (empty when it shows none) and the English that was spoken,
+    /// shown or not (it times and cuts a Chinese track too).
+    Segment { zh: &'d [Paragraph], en: &'d [Paragraph], timestamp: Option<u32>, line: u32 },
+    /// A stage direction (`[music]`, `（笑）`) in a language the view shows.
+    Stage { text: &'d str, lang: Lang, line: u32 },
+}
+
+/// The paired view of `doc` for `view`. The document's metadata is not part of it: it is the same in
+/// every view (`Selected::source`).
+pub fn paired(doc: &Document, view: View) -> Paired<'_> {
+    let mut items = Vec::new();
+    for block in doc.blocks() {
+        match block {
+            Block::Segment(s) => items.push(Spoken::Segment {
+                zh: if view.shows(Lang::Zh) { &s.zh } else { &[] },
+                en: &s.en,
+                timestamp: s.timestamp,
+                line: s.lines.start,
+            }),
+            Block::StageDirection { text, lines } => {
+                let lang = lang_of(text);
+                if view.shows(lang) {
+                    items.push(Spoken::Stage { text, lang, line: lines.start });
+                }
+            }
+            _ => {}
+        }
+    }
+    Paired { view, items }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parse::parse_str;
+    use crate::script::is_han;
 
-    const SRC: &str = "---\ntitle: 标题\n---\n### 中文标题\n\n你好。\n\n<details>\n<summary>Original English</summary>\n<p class=\"english-text\">Hello.</p>\n</details>\n\n（笑）\n\n[music]\n";
+    const SRC: &str = "---\ntitle: 标题\nspeaker: Ada\ntags: [人工智能, AI]\n---\n### 中文标题\n\n你好。\n\n<details>\n<summary>Original English</summary>\n<p class=\"english-text\">Hello.</p>\n</details>\n\n（笑）\n\n[music]\n";
 
     #[test]
     fn english_view_drops_chinese_headings_and_text() {
@@ -156,5 +355,66 @@ mod tests {
         let doc = parse_str("---\ntitle: 标题\nspeaker: Ada\n---\n你好。\n", "a.md").unwrap().doc;
         assert_eq!(display_title(&doc, View::Zh), "标题");
         assert_eq!(display_title(&doc, View::En), "Ada: a transcript");
+    }
+
+    #[test]
+    fn an_english_title_never_comes_from_an_empty_heading_or_one_over_chinese() {
+        let src = "---\ntitle: 标题\n---\n### \n\n只有中文。\n\n### Notes\n\n中文。\n\n### Talk\n\n你好。\n\n<details>\n<summary>Original English</summary>\n<p class=\"english-text\">Hello.</p>\n</details>\n";
+        let doc = parse_str(src, "a.md").unwrap().doc;
+        assert_eq!(display_title(&doc, View::En), "Talk");
+        assert_eq!(display_title(&doc, View::En), display_title(&only(&doc, Lang::En), View::En));
+    }
+
+    #[test]
+    fn reader_metadata_is_in_the_view_language() {
+        let doc = parse_str(SRC, "a.md").unwrap().doc;
+        let en = ReaderMeta::of(&doc, View::En);
+        assert_eq!(en.written_title, None);
+        assert_eq!(en.tags, ["AI"]);
+        assert_eq!(en.people, ["Ada"]);
+        let bi = ReaderMeta::of(&doc, View::Bi);
+        assert_eq!(bi.written_title.as_deref(), Some("标题"));
+        assert_eq!(bi.tags, ["人工智能", "AI"]);
+    }
+
+    #[test]
+    fn nothing_is_selected_in_a_missing_language() {
+        let doc = parse_str("---\ntitle: 标题\n---\n只有中文。\n", "a.md").unwrap().doc;
+        assert!(select(&doc, View::En).is_none());
+        assert!(select(&doc, View::Zh).is_some());
+    }
+
+    #[test]
+    fn paired_view_keeps_the_spoken_english_and_shown_stage_directions() {
+        let doc = parse_str(SRC, "a.md").unwrap().doc;
+        let zh = paired(&doc, View::Zh);
+        let stages: Vec<&str> = zh
+            .items
+            .iter()
+            .filter_map(|i| if let Spoken::Stage { text, .. } = i { Some(*text) } else { None })
+            .collect();
+        assert_eq!(stages, ["（笑）"]);
+        match &zh.items[0] {
+            Spoken::Segment { zh, en, .. } => assert!(!zh.is_empty() && !en.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        let en = paired(&doc, View::En);
+        match &en.items[0] {
+            Spoken::Segment { zh, en, .. } => assert!(zh.is_empty() && !en.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn shared_work_is_made_once_per_view() {
+        let doc = parse_str(SRC, "a.md").unwrap().doc;
+        let sel = select(&doc, View::Bi).unwrap();
+        let mut made = 0;
+        let a = sel.shared(|| {
+            made += 1;
+            42u32
+        });
+        let b = sel.shared(|| 7u32);
+        assert_eq!((*a, *b, made), (42, 42, 1));
     }
 }

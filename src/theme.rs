@@ -2,6 +2,8 @@
 //! are compiled into the binary, and `--theme DIR` loads a folder of the same shape.
 //!
 //! Loading a theme from disk is I/O and happens only at the CLI's edge; back ends receive a `Theme` value.
+//! This module depends on nothing else in the crate: a theme is plain settings (style sheet, sizes,
+//! colours, font family names), and each back end reads the part it needs.
 
 use std::fmt;
 use std::path::Path;
@@ -27,7 +29,7 @@ const BUILTIN: &[(&str, &str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PdfStyle {
-    pub fonts: crate::emit::pdf::FontFamilies,
+    pub fonts: FontFamilies,
     pub body_zh: f32,
     pub body_en: f32,
     pub heading: f32,
@@ -42,6 +44,59 @@ pub struct PdfStyle {
     pub layout: Layout,
     pub english_align: Align,
     pub glossary: GlossaryStyle,
+}
+
+/// Family names to try, in order, for each role.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FontFamilies {
+    pub zh_body: Vec<String>,
+    pub zh_heading: Vec<String>,
+    pub en_body: Vec<String>,
+}
+
+impl Default for FontFamilies {
+    fn default() -> Self {
+        let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect();
+        FontFamilies {
+            zh_body: v(&[
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "Noto Serif SC",
+                "Songti SC",
+                "STSong",
+                "SimSun",
+                "AR PL UMing CN",
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "WenQuanYi Micro Hei",
+                "WenQuanYi Zen Hei",
+                "Droid Sans Fallback",
+                "PingFang SC",
+                "Microsoft YaHei",
+            ]),
+            zh_heading: v(&[
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "PingFang SC",
+                "Microsoft YaHei",
+                "WenQuanYi Micro Hei",
+                "WenQuanYi Zen Hei",
+                "Droid Sans Fallback",
+            ]),
+            en_body: v(&[
+                "Noto Serif",
+                "Source Serif Pro",
+                "DejaVu Serif",
+                "Liberation Serif",
+                "Georgia",
+                "Times New Roman",
+                "Noto Sans",
+                "DejaVu Sans",
+                "Liberation Sans",
+            ]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
@@ -64,7 +119,7 @@ pub struct Colours {
 }
 
 /// How the two languages of a bilingual PDF sit on the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
     /// Each Chinese passage, then its English below.

@@ -1,28 +1,25 @@
 //! The IR itself as versioned JSON (`"ir_version": 1`): for other tools, and for golden tests.
 
-use super::{EmitError, WriteOptions, Writer, Written};
-use crate::ir::Document;
-use crate::select::View;
+use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use crate::select::Selected;
 
 /// The `json` writer: one file per input, whatever languages were asked for.
 pub struct Json;
 
+static FORMAT: Format = Format {
+    name: "json",
+    extension: "json",
+    description: "the intermediate representation as versioned JSON (one file per input)",
+    languages: Languages::WholeDocument,
+    uses: Uses { theme: false, pdf: false, subtitles: false },
+};
+
 impl Writer for Json {
-    fn name(&self) -> &'static str {
-        "json"
+    fn format(&self) -> &'static Format {
+        &FORMAT
     }
-    fn extension(&self) -> &'static str {
-        "json"
-    }
-    fn description(&self) -> &'static str {
-        "the intermediate representation as versioned JSON (one file per input)"
-    }
-    fn per_view(&self) -> bool {
-        false
-    }
-    fn write(&self, doc: &Document, _: View, _: &WriteOptions) -> Result<Written, EmitError> {
-        let mut bytes =
-            serde_json::to_vec_pretty(doc).map_err(|e| EmitError::Failed { format: "json", message: e.to_string() })?;
+    fn write(&self, selected: &Selected<'_>, _: &WriteOptions) -> Result<Written, EmitError> {
+        let mut bytes = serde_json::to_vec_pretty(selected.source()).map_err(|e| EmitError::failed("json", e))?;
         bytes.push(b'\n');
         Ok(bytes.into())
     }

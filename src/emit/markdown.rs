@@ -4,36 +4,44 @@
 //! doc` up to source positions. Single-language outputs keep the front matter as written and carry
 //! nothing of the other language.
 
-use super::{EmitError, WriteOptions, Writer, Written};
+use super::clock::hms;
+use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
 use crate::ir::{Block, Document, Inline, Lang, Paragraph, Section, Segment, Speaker};
-use crate::select::View;
+use crate::select::{Selected, View};
 
 /// The `md` writer.
 pub struct Markdown;
 
+static FORMAT: Format = Format {
+    name: "md",
+    extension: "md",
+    description: "markdown: bilingual (canonical <details> form), Chinese-only or English-only",
+    languages: Languages::PerView,
+    uses: Uses { theme: false, pdf: false, subtitles: false },
+};
+
 impl Writer for Markdown {
-    fn name(&self) -> &'static str {
-        "md"
+    fn format(&self) -> &'static Format {
+        &FORMAT
     }
-    fn extension(&self) -> &'static str {
-        "md"
+    fn write(&self, selected: &Selected<'_>, _: &WriteOptions) -> Result<Written, EmitError> {
+        Ok(write_markdown(selected.document(), selected.view).into_bytes().into())
     }
-    fn description(&self) -> &'static str {
-        "markdown: bilingual (canonical <details> form), Chinese-only or English-only"
+}
+
+/// `doc` as markdown for `view`: the canonical bilingual form, or one language's export.
+fn write_markdown(doc: &Document, view: View) -> String {
+    let mut out = String::with_capacity(8 * 1024);
+    front_matter(doc, &mut out);
+    let mut first = true;
+    for section in &doc.sections {
+        write_section(section, view, first, &mut out);
+        first = false;
     }
-    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Written, EmitError> {
-        let mut out = String::with_capacity(8 * 1024);
-        front_matter(doc, &mut out);
-        let mut first = true;
-        for section in &doc.sections {
-            write_section(section, view, first, &mut out);
-            first = false;
-        }
-        while out.ends_with("\n\n") {
-            out.pop();
-        }
-        Ok(out.into_bytes().into())
+    while out.ends_with("\n\n") {
+        out.pop();
     }
+    out
 }
 
 fn front_matter(doc: &Document, out: &mut String) {
@@ -108,7 +116,7 @@ fn segment(s: &Segment, view: View, out: &mut String) {
         if let (Some(t), View::En) = (s.timestamp, view) {
             // Keep the timing anchor with the English, where the source put it.
             out.truncate(out.trim_end().len());
-            out.push_str(&format!(" [{}]\n\n", clock(t)));
+            out.push_str(&format!(" [{}]\n\n", hms(t)));
         }
     }
 }
@@ -145,17 +153,12 @@ fn details(s: &Segment, out: &mut String) {
         paragraph_line(p, Lang::En, out);
         if i == 0 {
             if let Some(t) = s.timestamp {
-                out.push_str(&format!(" [{}]", clock(t)));
+                out.push_str(&format!(" [{}]", hms(t)));
             }
         }
         out.push_str("</p>\n");
     }
     out.push_str("</details>\n\n");
-}
-
-/// `hh:mm:ss`.
-pub(crate) fn clock(seconds: u32) -> String {
-    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }
 
 /// A change of speaker opening a paragraph: escaped, so that markdown shows `>>` instead of a quotation.
@@ -344,6 +347,6 @@ mod tests {
 
     #[test]
     fn clock_format() {
-        assert_eq!(clock(3723), "01:02:03");
+        assert_eq!(hms(3723), "01:02:03");
     }
 }

@@ -3,27 +3,30 @@
 //! Annotations are shown as the source wrote them (`比特（Bit: …）`); a bilingual file puts each English
 //! original under its Chinese.
 
-use super::{EmitError, WriteOptions, Writer, Written};
-use crate::ir::{is_han, plain_text, Block, Document, Lang, Paragraph, Speaker};
-use crate::select::View;
+use super::turns::label_colon;
+use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use crate::ir::{plain_text, Block, Lang, Paragraph, Speaker};
+use crate::select::{Selected, View};
 
 /// The `txt` writer.
 pub struct PlainText;
 
+static FORMAT: Format = Format {
+    name: "txt",
+    extension: "txt",
+    description: "plain reading text, bilingual or one language",
+    languages: Languages::PerView,
+    uses: Uses { theme: false, pdf: false, subtitles: false },
+};
+
 impl Writer for PlainText {
-    fn name(&self) -> &'static str {
-        "txt"
+    fn format(&self) -> &'static Format {
+        &FORMAT
     }
-    fn extension(&self) -> &'static str {
-        "txt"
-    }
-    fn description(&self) -> &'static str {
-        "plain reading text, bilingual or one language"
-    }
-    fn write(&self, doc: &Document, view: View, _: &WriteOptions) -> Result<Written, EmitError> {
+    fn write(&self, selected: &Selected<'_>, _: &WriteOptions) -> Result<Written, EmitError> {
+        let (doc, view) = (selected.document(), selected.view);
         let mut out = String::with_capacity(8 * 1024);
-        let title = &doc.meta.title;
-        if view != View::En || !title.chars().any(is_han) {
+        if let Some(title) = &selected.reader.written_title {
             out.push_str(title);
             out.push('\n');
             out.push_str(&"=".repeat(title.chars().count().clamp(3, 60)));
@@ -88,7 +91,7 @@ fn paragraph(p: &Paragraph, lang: Lang, out: &mut String) {
     match &p.speaker {
         Some(Speaker::Named(name)) => {
             out.push_str(name);
-            out.push_str(if lang == Lang::Zh { "：" } else { ": " });
+            out.push_str(label_colon(lang));
         }
         Some(Speaker::Turn) => out.push_str(">> "),
         None => {}

@@ -8,25 +8,26 @@
 
 use super::html::{contains_ci, count_ci, html_pieces, p_left_open, PieceKind};
 use super::inline::{self, conventions, convert, fragment_events, Origin};
-use super::script::{join_separator, ScriptCounts};
 use crate::diag::{Diagnostic, LineIndex};
-use crate::ir::{Block, Heading, Inline, Lang, Lines, ListItem, Paragraph, Section, Speaker};
+use crate::ir::{Block, Heading, Inline, Lang, Lines, ListItem, Paragraph, Speaker};
+use crate::script::{join_separator, ScriptCounts};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Read the body. `offset` is where `body` starts in `full`, which `index` was built on.
-pub(super) fn read(
+/// Read the body into units, ready for pairing. `offset` is where `body` starts in `full`, which `index`
+/// was built on.
+pub(super) fn units(
     body: &str,
     offset: usize,
     full: &str,
     index: &LineIndex,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Section> {
+) -> Vec<Unit> {
     let mut ctx = Ctx { index, full, diagnostics, interleaved_lines: !contains_ci(body, "<details"), depth: 0 };
     let mut units = ctx.units(body, offset);
     apply_plain_labels(&mut units);
-    super::pair::pair(units, ctx.diagnostics)
+    units
 }
 
 struct Ctx<'a> {
@@ -247,8 +248,11 @@ impl Ctx<'_> {
                 end = next.range.end;
             }
         }
-        let lang =
-            if crate::ir::plain_text(&content, Lang::Zh).chars().any(crate::ir::is_han) { Lang::Zh } else { Lang::En };
+        let lang = if crate::ir::plain_text(&content, Lang::Zh).chars().any(crate::script::is_han) {
+            Lang::Zh
+        } else {
+            Lang::En
+        };
         let heading = Heading { level, content, lang, lines: self.lines(base + top.range.start..base + end) };
         (heading, used)
     }
@@ -385,7 +389,7 @@ impl Ctx<'_> {
                 && !p_open
                 && !contains_ci(text, "</details>")
                 && !contains_ci(text, "<p")
-                && super::classify(text) == Some(Lang::Zh);
+                && crate::script::classify(text) == Some(Lang::Zh);
             if matches!(next.kind, TopKind::Heading(_)) || open_count(text) > 0 || chinese_paragraph {
                 break;
             }
@@ -518,7 +522,7 @@ fn english_then_chinese_split(events: &[(Event<'_>, Range<usize>)]) -> Option<us
             Event::SoftBreak => lines.push((Some(i), ScriptCounts::default(), String::new())),
             Event::Text(t) => {
                 let line = lines.last_mut().expect("one line at least");
-                line.1 = line.1.add(ScriptCounts::of(t, true));
+                line.1 = line.1 + ScriptCounts::of(t, true);
                 line.2.push_str(t);
             }
             _ => {}
@@ -527,11 +531,11 @@ fn english_then_chinese_split(events: &[(Event<'_>, Range<usize>)]) -> Option<us
     if lines.len() < 2 {
         return None;
     }
-    let total = lines.iter().fold(ScriptCounts::default(), |acc, l| acc.add(l.1));
+    let total = lines.iter().fold(ScriptCounts::default(), |acc, l| acc + l.1);
     let mut before = ScriptCounts::default();
     for window in lines.windows(2) {
-        before = before.add(window[0].1);
-        let after = total.minus(before);
+        before = before + window[0].1;
+        let after = total - before;
         let ends_sentence = window[0].2.trim_end().ends_with(['.', '?', '!', '"', '\'', ')', ']', '”', '’', ':', ';']);
         if ends_sentence && before.lang() == Some(Lang::En) && after.lang() == Some(Lang::Zh) {
             return window[1].0;

@@ -3,8 +3,10 @@
 //! unbolded `人工智能（Artificial Intelligence: …）` and `（CLI - Command Line Interface）`. A plain
 //! translation such as `沙尔贝克（Schaerbeek）` is not an annotation and stays text.
 
-use super::inline::{is_stage_word, push_text};
-use crate::ir::{is_han, GlossaryTerm, Inline};
+use super::stage::is_stage_word;
+use super::text::push_text;
+use crate::ir::{GlossaryTerm, Inline};
+use crate::script::is_han;
 
 /// Bold glossary annotations: `**术语**（English: def）`, `**术语** (English)`, `**术语（English）**`.
 pub(super) fn bold(inlines: &mut Vec<Inline>) {

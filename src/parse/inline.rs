@@ -6,9 +6,12 @@
 //! `Inline::Text`.
 
 use super::glossary;
-use super::script::{classify, join_separator};
+use super::stage::{find_stage, parse_clock};
+use super::text::push_text;
 use crate::diag::Diagnostic;
-use crate::ir::{is_han, Inline, Lang, Paragraph, Speaker};
+use crate::ir::{Inline, Lang, Paragraph, Speaker};
+use crate::script::is_han;
+use crate::script::{classify, join_separator};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::ops::Range;
 
@@ -180,17 +183,6 @@ fn html_inline(html: &str) -> HtmlInline {
             HtmlInline::DropTag(name)
         }
         _ => HtmlInline::Literal,
-    }
-}
-
-pub(super) fn push_text(out: &mut Vec<Inline>, text: &str) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(Inline::Text { text: last }) = out.last_mut() {
-        last.push_str(text);
-    } else {
-        out.push(Inline::text(text));
     }
 }
 
@@ -400,21 +392,6 @@ fn take_timestamp(inlines: &mut Vec<Inline>) -> Option<u32> {
     Some(seconds)
 }
 
-/// `hh:mm:ss`, `h:mm:ss` or `mm:ss` to seconds.
-pub fn parse_clock(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split(':').collect();
-    if !(2..=3).contains(&parts.len())
-        || parts.iter().any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
-    if nums[1..].iter().any(|&n| n >= 60) {
-        return None;
-    }
-    Some(nums.iter().fold(0, |acc, n| acc * 60 + n))
-}
-
 /// `**术语（Term）**的` is literal text to CommonMark: a closing `**` after punctuation and before a Han
 /// character is not right-flanking. Writers of Chinese mean bold; read it as bold. Runs of three or more
 /// asterisks (`****` censoring) and pairs around nothing or around spaces stay text.
@@ -495,63 +472,6 @@ fn map_texts(inlines: &mut Vec<Inline>, mut f: impl FnMut(&str, &mut Vec<Inline>
     }
 }
 
-const STAGE_WORDS_EN: &[&str] = &[
-    "applause",
-    "laughter",
-    "laughs",
-    "laughing",
-    "laugh",
-    "music",
-    "cheering",
-    "cheers",
-    "inaudible",
-    "crosstalk",
-    "silence",
-    "pause",
-    "sighs",
-    "coughs",
-    "chuckles",
-    "chuckling",
-    "audience laughs",
-    "audience laughter",
-    "music playing",
-    "upbeat music",
-    "video playing",
-    "indistinct chatter",
-];
-const STAGE_WORDS_ZH: &[&str] = &[
-    "笑",
-    "笑声",
-    "大笑",
-    "轻笑",
-    "众笑",
-    "观众笑",
-    "掌声",
-    "鼓掌",
-    "音乐",
-    "停顿",
-    "沉默",
-    "叹气",
-    "咳嗽",
-    "听不清",
-    "笑声和掌声",
-    "掌声和笑声",
-];
-
-/// True for the inside of a stage direction's brackets.
-pub(super) fn is_stage_word(inner: &str, square: bool) -> bool {
-    let inner = inner.trim();
-    if inner.is_empty() || inner.chars().count() > 30 {
-        return false;
-    }
-    if STAGE_WORDS_ZH.contains(&inner) || STAGE_WORDS_EN.contains(&inner.to_ascii_lowercase().as_str()) {
-        return true;
-    }
-    square
-        && inner.chars().all(|c| c.is_ascii_lowercase() || c == ' ' || c == '_' || c == '\'')
-        && parse_clock(inner).is_none()
-}
-
 /// `[laughter]`, `[ __ ]`, `(Applause)`, `（笑）`, `[笑]` inside text.
 fn split_stage_directions(inlines: &mut Vec<Inline>) {
     map_texts(inlines, |text, out| {
@@ -566,25 +486,6 @@ fn split_stage_directions(inlines: &mut Vec<Inline>) {
         }
         push_text(out, rest);
     });
-}
-
-/// Byte range of the first stage direction in `text`.
-pub(super) fn find_stage(text: &str) -> Option<(usize, usize)> {
-    for (start, open) in text.char_indices() {
-        let (close, square) = match open {
-            '[' => (']', true),
-            '(' => (')', false),
-            '（' => ('）', false),
-            _ => continue,
-        };
-        let after = start + open.len_utf8();
-        if let Some(len) = text[after..].find(close) {
-            if is_stage_word(&text[after..after + len], square) {
-                return Some((start, after + len + close.len_utf8()));
-            }
-        }
-    }
-    None
 }
 
 /// The language of inline content, judged on its text without glossary annotations or code.

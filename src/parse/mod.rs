@@ -10,13 +10,12 @@ mod glossary;
 mod html;
 mod inline;
 mod pair;
-mod script;
+mod stage;
+mod text;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::ir::{Document, TitleSource, IR_VERSION};
 use thiserror::Error;
-
-pub use script::{classify, is_cjk};
 
 /// Inputs larger than this are refused before any parsing.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -63,6 +62,11 @@ impl ParseError {
             _ => 0,
         }
     }
+
+    /// The error as a diagnostic, pointing at its line and column.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::error(self.line(), self.to_string()).at_column(self.column())
+    }
 }
 
 /// A document and what the front end noticed while reading it.
@@ -97,7 +101,8 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
         None => Default::default(),
     };
     let body = &text[split.body_start..];
-    let sections = body::read(body, split.body_start, &text, &index, &mut diagnostics);
+    let units = body::units(body, split.body_start, &text, &index, &mut diagnostics);
+    let sections = pair::pair(units, &mut diagnostics);
     if meta.title.is_empty() {
         let first_heading = sections
             .iter()
@@ -158,7 +163,7 @@ fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Result<String, Par
         Ok(text) => text.to_string(),
         Err(err) => {
             let (decoded, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if !had_errors && decoded.chars().any(crate::ir::is_han) {
+            if !had_errors && decoded.chars().any(crate::script::is_han) {
                 diagnostics.push(Diagnostic::warning(
                     0,
                     "file is not UTF-8 but decodes as GB18030/GBK; read it as such, \

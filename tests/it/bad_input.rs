@@ -133,7 +133,7 @@ fn check_reports_errors_and_exits_1() {
 fn english_of_a_chinese_only_file_writes_no_empty_file() {
     let (code, err, written) = convert_one(&fixtures_dir().join("chinese_only.md").to_string_lossy());
     assert_eq!(code, Some(0));
-    assert!(err.contains("no English text; no `en` md written"), "{err}");
+    assert!(err.contains("no English text; no `en` md, txt written"), "{err}");
     assert!(!written.iter().any(|n| n.contains(".en.")), "{written:?}");
 }
 
@@ -153,7 +153,7 @@ fn stdin_to_stdout() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Meteor showers happen"));
-    assert!(!text.split("\n---\n").nth(1).unwrap().chars().any(bitext::ir::is_han));
+    assert!(!text.split("\n---\n").nth(1).unwrap().chars().any(bitext::script::is_han));
 }
 
 #[test]

@@ -125,7 +125,7 @@ fn same_paragraph_pairs() {
     assert!(doc.sections.iter().filter_map(|s| s.heading.as_ref()).all(|h| h.lang == Lang::En));
     let s = segments(&doc)[0];
     assert!(text(&s.en, Lang::En).starts_with("Hi, I'm Nora"));
-    assert!(!text(&s.en, Lang::En).chars().any(bitext::ir::is_han));
+    assert!(!text(&s.en, Lang::En).chars().any(bitext::script::is_han));
 }
 
 #[test]

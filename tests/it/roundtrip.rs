@@ -2,14 +2,15 @@
 //! generated documents.
 
 use crate::support::{corpus_dir, fixtures_dir, md_files};
-use bitext::emit::{self, Markdown, WriteOptions};
+use bitext::emit::{self, WriteOptions};
 use bitext::ir::Document;
 use bitext::parse;
 use bitext::select::View;
 
 fn write_bi(doc: &Document) -> String {
-    let rendered = emit::render(&Markdown, doc, View::Bi, &WriteOptions::default()).unwrap();
-    String::from_utf8(rendered.bytes.expect("bilingual markdown always has content")).unwrap()
+    let md = emit::find("md").unwrap();
+    let rendered = emit::render(md, doc, View::Bi, &WriteOptions::default()).unwrap();
+    String::from_utf8(rendered.expect("bilingual markdown always has content").bytes).unwrap()
 }
 
 fn assert_round_trip(name: &str, text: &str) {

@@ -3,7 +3,7 @@
 //! The grammar makes documents the way the front end would read them (merged text, trimmed ends), with
 //! the characters markdown treats specially (`* _ [ ] < & \ # ` and line-start digits) mixed into the text.
 
-use bitext::emit::{self, Markdown, WriteOptions};
+use bitext::emit::{self, WriteOptions};
 use bitext::ir::{
     Block, Document, GlossaryTerm, Heading, Inline, Lang, Lines, ListItem, Paragraph, Section, Segment, Speaker,
 };
@@ -179,8 +179,9 @@ proptest! {
 
     #[test]
     fn parse_of_write_bi_is_identity(doc in document()) {
-        let rendered = emit::render(&Markdown, &doc, View::Bi, &WriteOptions::default()).unwrap();
-        let written = String::from_utf8(rendered.bytes.expect("bilingual output always has content")).unwrap();
+        let md = emit::find("md").unwrap();
+        let rendered = emit::render(md, &doc, View::Bi, &WriteOptions::default()).unwrap();
+        let written = String::from_utf8(rendered.expect("bilingual output always has content").bytes).unwrap();
         let parsed = parse::parse_str(&written, "gen.md").unwrap();
         prop_assert_eq!(parsed.doc.without_positions(), doc, "written:\n{}", written);
     }

@@ -56,7 +56,7 @@ fn parse(text: &str) -> Vec<Cue> {
 }
 
 fn is_zh(line: &str) -> bool {
-    line.chars().any(bitext::ir::is_han)
+    line.chars().any(bitext::script::is_han)
 }
 
 fn check_rules(name: &str, cues: &[Cue], lang: &str) {

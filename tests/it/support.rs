@@ -50,7 +50,7 @@ pub fn body(text: &str) -> &str {
 }
 
 pub fn is_han(c: char) -> bool {
-    bitext::ir::is_han(c)
+    bitext::script::is_han(c)
 }
 
 /// Latin words (letters and digits) in order, lowercased.

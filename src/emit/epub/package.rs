@@ -3,6 +3,10 @@
 //!
 //! Entries are written as they come, so a book of a thousand transcripts never holds more than one
 //! chapter's XHTML in memory; the OPF, nav and NCX go last because they list everything before them.
+//!
+//! Written by hand on the `zip` crate rather than with `epub-builder`: its zip back end builds the whole
+//! archive in a `Cursor<Vec<u8>>` before writing it out (an anthology would sit in memory whole), stamps
+//! entries with the clock and makes random (v4) UUIDs, so the same input would not give the same bytes.
 
 use super::xhtml::{escaped, NavEntry};
 use std::fmt::Write as _;

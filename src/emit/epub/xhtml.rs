@@ -3,8 +3,11 @@
 //! Every piece of text goes through `escape`, which also drops the characters XML 1.0 forbids; no HTML
 //! from the source is ever copied through (raw blocks are left out, inline HTML was already text).
 
-use crate::ir::{is_han, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Speaker};
-use crate::select::View;
+use crate::emit::clock::hms;
+use crate::emit::turns::{label_colon, TurnMark, Turns};
+use crate::ir::{plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section};
+use crate::script::{has_han, lang_of};
+use crate::select::{Selected, View};
 use std::fmt::Write as _;
 
 /// An XHTML content document of the book.
@@ -136,6 +139,7 @@ pub(crate) fn glossary_title(view: View) -> &'static str {
 /// Renders one document. `prefix` keeps file names and ids unique inside an anthology; `level` is the nav
 /// level of the document's title page.
 pub(crate) struct DocRenderer<'d> {
+    selected: &'d Selected<'d>,
     doc: &'d Document,
     view: View,
     prefix: String,
@@ -144,32 +148,34 @@ pub(crate) struct DocRenderer<'d> {
     notes: Vec<String>,
     note_count: usize,
     glossary: Vec<GlossaryEntry>,
-    last_speaker: [Option<String>; 2],
+    turns: Turns,
     /// The highest (smallest) heading level of the document: it becomes `<h2>`, under the title's `<h1>`.
     top_heading: u8,
 }
 
 impl<'d> DocRenderer<'d> {
-    pub fn new(doc: &'d Document, view: View, prefix: &str, level: usize) -> Self {
+    pub fn new(selected: &'d Selected<'d>, prefix: &str, level: usize) -> Self {
+        let doc = selected.document();
         let top_heading = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
         DocRenderer {
             top_heading,
+            selected,
             doc,
-            view,
+            view: selected.view,
             prefix: prefix.to_string(),
             level,
             css_href: "../style.css",
             notes: Vec::new(),
             note_count: 0,
             glossary: Vec::new(),
-            last_speaker: [None, None],
+            turns: Turns::default(),
         }
     }
 
     pub fn render(mut self) -> RenderedDoc {
         let mut pages = Vec::new();
         let mut nav = Vec::new();
-        let title = crate::select::display_title(self.doc, self.view);
+        let title = self.selected.reader.title.clone();
         let title_href = format!("text/{}title.xhtml", self.prefix);
         pages.push(Page { href: title_href.clone(), xhtml: self.title_page(&title) });
         nav.push(NavEntry { level: self.level, label: title.clone(), href: title_href });
@@ -220,21 +226,15 @@ impl<'d> DocRenderer<'d> {
     }
 
     fn title_page(&mut self, title: &str) -> String {
-        let meta = &self.doc.meta;
+        let meta = &self.selected.source().meta;
+        let reader = &self.selected.reader;
         let view = self.view;
-        let keep = |s: &str| view != View::En || !s.chars().any(is_han);
         let l = labels(view);
         let mut b = String::new();
         b.push_str("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
         let _ = writeln!(b, "<h1>{}</h1>", escaped(title));
-        let mut people: Vec<&String> = Vec::new();
-        for who in [&meta.speaker, &meta.guest, &meta.author].into_iter().flatten() {
-            if keep(who) && !people.contains(&who) {
-                people.push(who);
-            }
-        }
-        if !people.is_empty() {
-            let names: Vec<String> = people.iter().map(|p| escaped(p)).collect();
+        if !reader.people.is_empty() {
+            let names: Vec<String> = reader.people.iter().map(|p| escaped(p)).collect();
             let _ = writeln!(b, "<p class=\"byline\">{}</p>", names.join(" · "));
         }
         if let Some(date) = &meta.date {
@@ -244,22 +244,21 @@ impl<'d> DocRenderer<'d> {
             let _ =
                 writeln!(b, "<p class=\"source\">{}: <a href=\"{}\">{}</a></p>", l.source, escaped(src), escaped(src));
         }
-        if let Some(summary) = meta.summary.as_deref().filter(|s| keep(s)) {
-            let lang = if summary.chars().any(is_han) { Lang::Zh } else { Lang::En };
-            let _ =
-                writeln!(b, "<div class=\"summary\"{}>\n<p>{}</p>\n</div>", lang_attr(lang, view), escaped(summary));
+        if let Some(summary) = reader.summary.as_deref() {
+            let lang_attr = lang_attr(lang_of(summary), view);
+            let _ = writeln!(b, "<div class=\"summary\"{lang_attr}>\n<p>{}</p>\n</div>", escaped(summary));
         }
         let lists = [
-            (l.tags, &meta.tags),
-            (l.people, &meta.people),
-            (l.companies, &meta.companies_orgs),
-            (l.products, &meta.products_models),
-            (l.media, &meta.media_books),
+            (l.tags, &reader.tags),
+            (l.people, &reader.people_named),
+            (l.companies, &reader.companies),
+            (l.products, &reader.products),
+            (l.media, &reader.media),
         ];
         let mut facts = String::new();
         for (label, items) in lists {
-            let items: Vec<String> = items.iter().filter(|i| keep(i)).map(|i| escaped(i)).collect();
             if !items.is_empty() {
+                let items: Vec<String> = items.iter().map(|i| escaped(i)).collect();
                 let _ = writeln!(facts, "<dt>{label}</dt>\n<dd>{}</dd>", items.join(", "));
             }
         }
@@ -310,13 +309,12 @@ impl<'d> DocRenderer<'d> {
                 b.push_str("</div>\n");
             }
             Block::StageDirection { text, .. } => {
-                let lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
-                let _ = writeln!(b, "<p class=\"stage\"{}>{}</p>", lang_attr(lang, self.view), escaped(text));
+                let _ = writeln!(b, "<p class=\"stage\"{}>{}</p>", lang_attr(lang_of(text), self.view), escaped(text));
             }
             Block::Quote { paragraphs, .. } => {
                 b.push_str("<blockquote>\n");
                 for p in paragraphs {
-                    let lang = if plain_text(&p.content, Lang::Zh).chars().any(is_han) { Lang::Zh } else { Lang::En };
+                    let lang = lang_of(&plain_text(&p.content, Lang::Zh));
                     let _ = write!(b, "<p{}>", lang_attr(lang, self.view));
                     self.inlines(&p.content, lang, b);
                     b.push_str("</p>\n");
@@ -373,7 +371,7 @@ impl<'d> DocRenderer<'d> {
 
     /// `[hh:mm:ss]`, a link into the video when the source is a YouTube page.
     fn timestamp(&self, seconds: u32, b: &mut String) {
-        let clock = format!("[{:02}:{:02}:{:02}]", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        let clock = format!("[{}]", hms(seconds));
         let video = self.doc.meta.source.as_deref().filter(|s| {
             is_web_link(s) && (s.contains("youtube.com/watch?") || s.contains("youtu.be/")) && !s.contains('#')
         });
@@ -391,19 +389,12 @@ impl<'d> DocRenderer<'d> {
 
     /// The speaker label, shown once per turn.
     fn speaker(&mut self, p: &Paragraph, lang: Lang, b: &mut String) {
-        let slot = &mut self.last_speaker[lang as usize];
-        match &p.speaker {
-            Some(Speaker::Named(name)) if slot.as_deref() != Some(name.as_str()) => {
-                let colon = if lang == Lang::Zh { "：" } else { ": " };
-                let _ = write!(b, "<span class=\"speaker\">{}{colon}</span>", escaped(name));
-                *slot = Some(name.clone());
+        match self.turns.mark(p.speaker.as_ref(), lang) {
+            TurnMark::Name(name) => {
+                let _ = write!(b, "<span class=\"speaker\">{}{}</span>", escaped(name), label_colon(lang));
             }
-            Some(Speaker::Named(_)) => {}
-            Some(Speaker::Turn) => {
-                b.push_str("<span class=\"turn\">— </span>");
-                *slot = None;
-            }
-            None => {}
+            TurnMark::Change => b.push_str("<span class=\"turn\">— </span>"),
+            TurnMark::Nothing => {}
         }
     }
 
@@ -451,12 +442,7 @@ impl<'d> DocRenderer<'d> {
             escape(term, b);
             b.push_str("</span>");
         }
-        let note = match (&g.name, &g.gloss) {
-            (None, None) => return,
-            (Some(n), Some(gl)) => format!("{n}: {gl}"),
-            (Some(n), None) => n.clone(),
-            (None, Some(gl)) => gl.clone(),
-        };
+        let Some(note) = g.note() else { return };
         self.note_count += 1;
         let n = self.note_count;
         let id = format!("{}fn{n}", self.prefix);
@@ -465,8 +451,7 @@ impl<'d> DocRenderer<'d> {
             "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{id}\" id=\"{id}-ref\">{n}</a>"
         );
         let mut aside = format!("<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\"");
-        let note_lang = if note.chars().any(is_han) { Lang::Zh } else { Lang::En };
-        aside.push_str(&lang_attr(note_lang, self.view));
+        aside.push_str(&lang_attr(lang_of(&note), self.view));
         aside.push_str("><p>");
         let _ = write!(aside, "<a href=\"#{id}-ref\">{n}</a> ");
         if let Some(term) = &g.term {
@@ -505,7 +490,7 @@ pub(crate) fn is_web_link(url: &str) -> bool {
 
 /// The first words of a paragraph, for a table-of-contents entry of a section without a heading.
 fn excerpt(text: &str) -> String {
-    let limit = if text.chars().any(is_han) { 18 } else { 48 };
+    let limit = if has_han(text) { 18 } else { 48 };
     let cut: String = text.chars().take(limit).collect();
     if cut.len() < text.len() {
         format!("{}…", cut.trim_end())
@@ -528,16 +513,14 @@ pub(crate) fn glossary_page(entries: &[(Option<String>, Vec<GlossaryEntry>)], vi
         }
         b.push_str("<dl class=\"glossary\">\n");
         for e in items {
-            let term_lang = if e.term.chars().any(is_han) { Lang::Zh } else { Lang::En };
-            let _ = writeln!(b, "<dt{}>{}</dt>", lang_attr(term_lang, view), escaped(&e.term));
+            let _ = writeln!(b, "<dt{}>{}</dt>", lang_attr(lang_of(&e.term), view), escaped(&e.term));
             let text = match (&e.name, &e.gloss) {
                 (Some(name), Some(gloss)) if name != &e.term => format!("{name}: {gloss}"),
                 (_, Some(gloss)) => gloss.clone(),
                 (Some(name), None) => name.clone(),
                 (None, None) => continue,
             };
-            let text_lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
-            let _ = writeln!(b, "<dd{}>{}</dd>", lang_attr(text_lang, view), escaped(&text));
+            let _ = writeln!(b, "<dd{}>{}</dd>", lang_attr(lang_of(&text), view), escaped(&text));
         }
         b.push_str("</dl>\n");
     }

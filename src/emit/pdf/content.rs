@@ -3,9 +3,13 @@
 //! footnotes. The mechanics of measuring, breaking and placing lines live in `layout`.
 
 use super::fonts::Role;
-use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style, MM};
-use crate::ir::{is_han, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Speaker};
-use crate::select::View;
+use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style};
+use super::options::MM;
+use crate::emit::clock::hms;
+use crate::emit::turns::{label_colon, TurnMark};
+use crate::ir::{plain_text, Block, GlossaryTerm, Inline, Lang, Paragraph, Section};
+use crate::script::lang_of;
+use crate::select::{Selected, View};
 use crate::theme::{Align, GlossaryStyle, Layout};
 
 impl Setter<'_> {
@@ -29,11 +33,12 @@ impl Setter<'_> {
     }
 
     /// A document: its title page, then its sections. `level` is the outline level of its title.
-    pub(crate) fn document(&mut self, doc: &Document, title: &str, level: usize) {
-        self.current_header = title.to_string();
-        self.last_speaker = [None, None];
+    pub(crate) fn document(&mut self, selected: &Selected<'_>, level: usize) {
+        let doc = selected.document();
+        self.current_header = selected.reader.title.clone();
+        self.turns.reset();
         self.note_number = 0;
-        self.title_page(doc, title, level);
+        self.title_page(selected, level);
         let top = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
         let mut first = true;
         for section in &doc.sections {
@@ -62,9 +67,11 @@ impl Setter<'_> {
         self.place_lines(lines, 0.0);
     }
 
-    fn title_page(&mut self, doc: &Document, title: &str, level: usize) {
+    fn title_page(&mut self, selected: &Selected<'_>, level: usize) {
         self.start_page(true);
-        let m = &doc.meta;
+        let m = &selected.source().meta;
+        let reader = &selected.reader;
+        let title = reader.title.as_str();
         let width = self.measure_width();
         self.y = self.top + (self.bottom - self.top) * 0.12;
         self.outline.push(OutlineEntry { level, title: title.to_string(), page: self.pages.len() - 1, y: self.y });
@@ -72,19 +79,11 @@ impl Setter<'_> {
         let lines = self.set(&[(title.to_string(), title_style)], &[], 0.0, width, Justify::Ragged);
         self.place_lines(lines, 0.0);
         self.gap(self.style.title * 0.6);
-        let view = self.view;
-        let keep = move |s: &str| view != View::En || !s.chars().any(is_han);
         let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 };
         let muted = Style { color: self.muted, size: self.style.body_en, ..info };
-        let mut people: Vec<&str> = Vec::new();
-        for who in [&m.speaker, &m.guest, &m.author].into_iter().flatten() {
-            if keep(who) && !people.contains(&who.as_str()) {
-                people.push(who);
-            }
-        }
         let mut info_lines: Vec<(String, Style)> = Vec::new();
-        if !people.is_empty() {
-            info_lines.push((people.join(" · "), Self::bold(info)));
+        if !reader.people.is_empty() {
+            info_lines.push((reader.people.join(" · "), Self::bold(info)));
         }
         if let Some(d) = &m.date {
             info_lines.push((d.clone(), muted));
@@ -96,24 +95,23 @@ impl Setter<'_> {
             let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Ragged);
             self.place_lines(lines, 0.0);
         }
-        if let Some(summary) = m.summary.as_deref().filter(|s| keep(s)) {
+        if let Some(summary) = reader.summary.as_deref() {
             self.gap(self.style.body_zh);
-            let lang = if summary.chars().any(is_han) { Lang::Zh } else { Lang::En };
+            let lang = lang_of(summary);
             let style = Style { color: self.text, ..self.body_style(lang) };
             let indent = if lang == Lang::Zh { 2.0 * style.size } else { 0.0 };
             let lines = self.set(&[(summary.to_string(), style)], &[], indent, width, Justify::Full);
             self.place_lines(lines, 0.0);
         }
         let labels: [(&str, &str, &Vec<String>); 4] = [
-            ("标签", "Tags", &m.tags),
-            ("人物", "People", &m.people),
-            ("公司与机构", "Organisations", &m.companies_orgs),
-            ("产品与模型", "Products and models", &m.products_models),
+            ("标签", "Tags", &reader.tags),
+            ("人物", "People", &reader.people_named),
+            ("公司与机构", "Organisations", &reader.companies),
+            ("产品与模型", "Products and models", &reader.products),
         ];
         let small = Style { role: Role::ZhBody, size: self.style.body_en, color: self.text, rise: 0.0 };
         let mut gap_done = false;
         for (zh, en, items) in labels {
-            let items: Vec<&str> = items.iter().map(String::as_str).filter(|i| keep(i)).collect();
             if items.is_empty() {
                 continue;
             }
@@ -175,8 +173,7 @@ impl Setter<'_> {
                 self.gap(self.style.segment_gap);
             }
             Block::StageDirection { text, .. } => {
-                let lang = if text.chars().any(is_han) { Lang::Zh } else { Lang::En };
-                let style = Style { color: self.muted, ..self.body_style(lang) };
+                let style = Style { color: self.muted, ..self.body_style(lang_of(text)) };
                 let lines = self.set(&[(text.clone(), style)], &[], 0.0, width, Justify::Center);
                 self.place_lines(lines, 0.0);
                 self.gap(self.style.segment_gap);
@@ -184,7 +181,7 @@ impl Setter<'_> {
             Block::Quote { paragraphs, .. } => {
                 let inset = 2.0 * self.style.body_zh;
                 for p in paragraphs {
-                    let lang = if plain_text(&p.content, Lang::Zh).chars().any(is_han) { Lang::Zh } else { Lang::En };
+                    let lang = lang_of(&plain_text(&p.content, Lang::Zh));
                     let lines = self.paragraph(p, lang, width - 2.0 * inset, None);
                     self.place_lines(lines, inset);
                 }
@@ -228,7 +225,6 @@ impl Setter<'_> {
         let base = self.body_style(lang);
         let mut spans: Vec<(String, Style)> = Vec::new();
         let mut notes: Vec<(usize, String)> = Vec::new();
-        let slot = lang as usize;
         if let Some(item) = p.list {
             let marker = match item.number {
                 Some(n) => format!("{n}. "),
@@ -236,24 +232,18 @@ impl Setter<'_> {
             };
             spans.push((marker, base));
         }
-        match &p.speaker {
-            Some(Speaker::Named(name)) if self.last_speaker[slot].as_deref() != Some(name.as_str()) => {
-                let colon = if lang == Lang::Zh { "：" } else { ": " };
+        match self.turns.mark(p.speaker.as_ref(), lang) {
+            TurnMark::Name(name) => {
                 let style = Style { color: self.speaker, ..Self::bold(base) };
-                spans.push((format!("{name}{colon}"), style));
-                self.last_speaker[slot] = Some(name.clone());
+                spans.push((format!("{name}{}", label_colon(lang)), style));
             }
-            Some(Speaker::Named(_)) => {}
-            Some(Speaker::Turn) => {
-                spans.push(("— ".to_string(), Style { color: self.muted, ..base }));
-                self.last_speaker[slot] = None;
-            }
-            None => {}
+            TurnMark::Change => spans.push(("— ".to_string(), Style { color: self.muted, ..base })),
+            TurnMark::Nothing => {}
         }
         self.inline_spans(&p.content, lang, base, &mut spans, &mut notes);
         if let Some(t) = timestamp {
             let style = Style { role: Role::EnBody, size: self.style.small, color: self.muted, rise: 0.0 };
-            spans.push((format!(" [{:02}:{:02}:{:02}]", t / 3600, t / 60 % 60, t % 60), style));
+            spans.push((format!(" [{}]", hms(t)), style));
         }
         let (indent, justify, inset) = match (lang, p.list) {
             (_, Some(item)) => (0.0, Justify::Ragged, (f32::from(item.depth) + 1.0) * base.size),
@@ -319,12 +309,7 @@ impl Setter<'_> {
                 let at: usize = spans.iter().map(|(t, _)| t.chars().count()).sum();
                 let mark = Style { size: base.size * 0.6, rise: base.size * 0.35, ..base };
                 spans.push((n.to_string(), mark));
-                let body = match (&g.name, &g.gloss) {
-                    (Some(nm), Some(gl)) => format!("{nm}: {gl}"),
-                    (Some(nm), None) => nm.clone(),
-                    (None, Some(gl)) => gl.clone(),
-                    (None, None) => String::new(),
-                };
+                let body = g.note().unwrap_or_default();
                 let term = g.term.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
                 notes.push((at, format!("{n}  {term}{body}")));
             }

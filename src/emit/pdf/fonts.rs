@@ -5,6 +5,8 @@
 //! the writer inside `WriteOptions`. A character missing from a face falls back to the other faces of the
 //! set before it would ever show as an empty box; what no face has is reported.
 
+use crate::theme::FontFamilies;
+use owned_ttf_parser::{AsFaceRef, OwnedFace};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,59 +62,6 @@ impl std::str::FromStr for FontSpec {
     }
 }
 
-/// Family names to try, in order, for each role.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FontFamilies {
-    pub zh_body: Vec<String>,
-    pub zh_heading: Vec<String>,
-    pub en_body: Vec<String>,
-}
-
-impl Default for FontFamilies {
-    fn default() -> Self {
-        let v = |names: &[&str]| names.iter().map(|s| s.to_string()).collect();
-        FontFamilies {
-            zh_body: v(&[
-                "Noto Serif CJK SC",
-                "Source Han Serif SC",
-                "Noto Serif SC",
-                "Songti SC",
-                "STSong",
-                "SimSun",
-                "AR PL UMing CN",
-                "Noto Sans CJK SC",
-                "Source Han Sans SC",
-                "WenQuanYi Micro Hei",
-                "WenQuanYi Zen Hei",
-                "Droid Sans Fallback",
-                "PingFang SC",
-                "Microsoft YaHei",
-            ]),
-            zh_heading: v(&[
-                "Noto Sans CJK SC",
-                "Source Han Sans SC",
-                "PingFang SC",
-                "Microsoft YaHei",
-                "WenQuanYi Micro Hei",
-                "WenQuanYi Zen Hei",
-                "Droid Sans Fallback",
-            ]),
-            en_body: v(&[
-                "Noto Serif",
-                "Source Serif Pro",
-                "DejaVu Serif",
-                "Liberation Serif",
-                "Georgia",
-                "Times New Roman",
-                "Noto Sans",
-                "DejaVu Sans",
-                "Liberation Sans",
-            ]),
-        }
-    }
-}
-
 #[derive(Debug, Error)]
 pub enum FontError {
     #[error(
@@ -129,11 +78,13 @@ pub enum FontError {
     Unusable { path: String, index: u32, message: String },
 }
 
-/// One face, parsed once: metrics through ttf-parser, embedding through printpdf.
+/// One face, parsed once: metrics through ttf-parser (on data the face owns, `owned_ttf_parser`),
+/// embedding through printpdf. Shared by every document and thread of a run through `Arc`, and freed
+/// with the `FontSet`.
 pub struct Face {
     /// Where it came from, `path:index`, for reports.
     pub source: String,
-    face: ttf_parser::Face<'static>,
+    face: OwnedFace,
     units_per_em: f32,
     pub(crate) parsed: printpdf::ParsedFont,
 }
@@ -149,34 +100,32 @@ impl Face {
         let display = path.display().to_string();
         let bytes =
             std::fs::read(path).map_err(|e| FontError::Unreadable { path: display.clone(), message: e.to_string() })?;
-        let count = ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
+        let count = owned_ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
         if index >= count {
             return Err(FontError::NoSuchFace { path: display, index, count });
         }
-        // Fonts live as long as the process: each is read once and shared by every document and thread.
-        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
         let unusable = |message: String| FontError::Unusable { path: display.clone(), index, message };
-        let face = ttf_parser::Face::parse(bytes, index).map_err(|e| unusable(e.to_string()))?;
         let mut warnings = Vec::new();
-        let parsed = printpdf::ParsedFont::from_bytes(bytes, index as usize, &mut warnings)
+        let parsed = printpdf::ParsedFont::from_bytes(&bytes, index as usize, &mut warnings)
             .ok_or_else(|| unusable("printpdf could not parse it".into()))?;
-        let units_per_em = f32::from(face.units_per_em().max(1));
+        let face = OwnedFace::from_vec(bytes, index).map_err(|e| unusable(e.to_string()))?;
+        let units_per_em = f32::from(face.as_face_ref().units_per_em().max(1));
         Ok(Face { source: format!("{display}:{index}"), face, units_per_em, parsed })
     }
 
     pub fn has(&self, c: char) -> bool {
-        self.face.glyph_index(c).is_some()
+        self.face.as_face_ref().glyph_index(c).is_some()
     }
 
     /// The glyph that draws `c`, 0 (`.notdef`) when the face has none.
     pub fn glyph_id(&self, c: char) -> u16 {
-        self.face.glyph_index(c).map_or(0, |g| g.0)
+        self.face.as_face_ref().glyph_index(c).map_or(0, |g| g.0)
     }
 
     /// Advance width of `c` in em, when the face has it.
     pub fn advance(&self, c: char) -> Option<f32> {
-        let gid = self.face.glyph_index(c)?;
-        Some(f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
+        let gid = self.face.as_face_ref().glyph_index(c)?;
+        Some(f32::from(self.face.as_face_ref().glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
     }
 }
 

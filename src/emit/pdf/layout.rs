@@ -8,33 +8,12 @@
 
 use super::fonts::{FontSet, Role};
 use super::linebreak::{break_lines, Glyph};
-use crate::ir::is_han;
+use super::options::{Paper, MM};
+use crate::emit::turns::Turns;
+use crate::script::is_han;
 use crate::select::View;
 use crate::theme::{parse_colour, Layout, PdfStyle};
 use std::collections::BTreeSet;
-
-/// Points per millimetre.
-pub(crate) const MM: f32 = 72.0 / 25.4;
-
-/// Paper sizes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Paper {
-    #[default]
-    A4,
-    A5,
-    Letter,
-}
-
-impl Paper {
-    /// Width and height in points.
-    pub fn size(self) -> (f32, f32) {
-        match self {
-            Paper::A4 => (210.0 * MM, 297.0 * MM),
-            Paper::A5 => (148.0 * MM, 210.0 * MM),
-            Paper::Letter => (612.0, 792.0),
-        }
-    }
-}
 
 /// How a run of text looks.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -134,9 +113,10 @@ pub(crate) struct Setter<'a> {
     /// Characters no font of the set could draw.
     pub missing: BTreeSet<char>,
     pub(super) note_number: usize,
-    pub(super) last_speaker: [Option<String>; 2],
-    /// Text of every body line set, in order (for tests of the line breaker's rules).
-    pub lines: Vec<String>,
+    pub(super) turns: Turns,
+    /// When set, the text of every line placed, in order: for checking the line breaker's rules on real
+    /// text (`set_lines`). `None` when making a PDF, so nothing is kept that the file does not need.
+    pub recorded: Option<Vec<String>>,
 }
 
 const NOTE_GAP: f32 = 8.0;
@@ -172,8 +152,8 @@ impl<'a> Setter<'a> {
             outline: Vec::new(),
             missing: BTreeSet::new(),
             note_number: 0,
-            last_speaker: [None, None],
-            lines: Vec::new(),
+            turns: Turns::default(),
+            recorded: None,
         }
     }
 
@@ -235,7 +215,9 @@ impl<'a> Setter<'a> {
         let page = self.pages.last_mut().expect("a page is open");
         for (x, line) in row {
             place_line(page, line, left + x, y);
-            self.lines.push(line.text.clone());
+            if let Some(recorded) = &mut self.recorded {
+                recorded.push(line.text.clone());
+            }
         }
         self.y += height;
         if !notes.is_empty() {

@@ -6,6 +6,7 @@
 //! line (a URL) is broken between characters rather than allowed to overflow. This module only measures and
 //! decides; drawing is the layout's job.
 
+use crate::script::{inseparable, no_line_end, no_line_start};
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 /// One character, measured.
@@ -27,74 +28,6 @@ pub(crate) struct Line {
     pub end: usize,
     pub width: f32,
     pub last: bool,
-}
-
-/// Characters no line may start with.
-pub(crate) fn no_line_start(c: char) -> bool {
-    matches!(
-        c,
-        '、' | '，'
-            | '。'
-            | '：'
-            | '；'
-            | '！'
-            | '？'
-            | '）'
-            | '」'
-            | '』'
-            | '】'
-            | '〉'
-            | '》'
-            | '〕'
-            | '］'
-            | '｝'
-            | '”'
-            | '’'
-            | '〗'
-            | '〙'
-            | '〛'
-            | '・'
-            | '·'
-            | '％'
-            | '‰'
-            | ','
-            | '.'
-            | ';'
-            | ':'
-            | '!'
-            | '?'
-            | ')'
-            | ']'
-            | '}'
-    )
-}
-
-/// Characters no line may end with.
-pub(crate) fn no_line_end(c: char) -> bool {
-    matches!(
-        c,
-        '（' | '「'
-            | '『'
-            | '【'
-            | '〈'
-            | '《'
-            | '〔'
-            | '［'
-            | '｛'
-            | '“'
-            | '‘'
-            | '〖'
-            | '〘'
-            | '〚'
-            | '('
-            | '['
-            | '{'
-    )
-}
-
-/// Pairs that must stay together: the two halves of `——` and `……`.
-fn inseparable(a: char, b: char) -> bool {
-    (a == b && matches!(a, '—' | '…' | '⋯' | '─')) || (a == '—' && b == '—')
 }
 
 /// Where lines may break: for each glyph index `i` in `1..=n`, whether a break before glyph `i` is allowed,

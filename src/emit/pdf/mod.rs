@@ -10,16 +10,16 @@ mod content;
 mod fonts;
 mod layout;
 mod linebreak;
+pub mod options;
 
-pub use fonts::{FontError, FontFamilies, FontRequest, FontSet, FontSpec, Role};
-pub use layout::Paper;
-pub(crate) use linebreak::no_line_start;
+pub use fonts::{FontError, FontRequest, FontSet, FontSpec, Role};
+pub use options::{Paper, PdfOptions};
 
-use super::{EmitError, WriteOptions, Writer, Written};
+use super::book::{chapters, BookReport, BookSpec, Members, Part};
+use super::stamp::modified_stamp;
+use super::{BookOut, BookWriter, EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
 use crate::diag::Diagnostic;
-use crate::ir::{is_han, Document, Metadata};
-use crate::select::{self, View};
-use crate::theme::Layout;
+use crate::select::{Selected, View};
 use layout::{OutlineEntry, Page, Setter};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use printpdf::{
@@ -29,65 +29,49 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// PDF options beyond the theme.
-#[derive(Debug, Clone, Default)]
-pub struct PdfOptions {
-    /// The fonts, loaded once by the caller. Without them the writer refuses.
-    pub fonts: Option<Arc<FontSet>>,
-    pub paper: Paper,
-    /// Overrides the theme's layout of bilingual documents.
-    pub layout: Option<Layout>,
-}
-
 /// The `pdf` writer.
 pub struct Pdf;
 
+static FORMAT: Format = Format {
+    name: "pdf",
+    extension: "pdf",
+    description:
+        "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only",
+    languages: Languages::PerView,
+    uses: Uses { theme: true, pdf: true, subtitles: false },
+};
+
 impl Writer for Pdf {
-    fn name(&self) -> &'static str {
-        "pdf"
+    fn format(&self) -> &'static Format {
+        &FORMAT
     }
-    fn extension(&self) -> &'static str {
-        "pdf"
+    fn write(&self, selected: &Selected<'_>, options: &WriteOptions) -> Result<Written, EmitError> {
+        let mut setter = setter(selected.view, options)?;
+        setter.document(selected, 0);
+        setter.finish();
+        let info = Info::of(selected, options.source_date_epoch);
+        let bytes = assemble(&setter, &info)?;
+        Ok(Written { bytes, diagnostics: missing_report(&setter) })
     }
-    fn description(&self) -> &'static str {
-        "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only"
-    }
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Written, EmitError> {
-        let (bytes, diagnostics) = render(doc, view, options)?;
-        Ok(Written { bytes, diagnostics })
+    fn book(&self) -> Option<&dyn BookWriter> {
+        Some(self)
     }
 }
 
-fn failed(message: impl Into<String>) -> EmitError {
-    EmitError::Failed { format: "pdf", message: message.into() }
-}
-
-fn fonts(options: &WriteOptions) -> Result<&FontSet, EmitError> {
-    options.pdf.fonts.as_deref().ok_or_else(|| failed("no fonts were loaded for PDF output"))
-}
-
-/// Set one document and return the PDF and a warning per character no font could draw.
-pub fn render(doc: &Document, view: View, options: &WriteOptions) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
-    let fonts = fonts(options)?;
+/// A setter for `view` with the run's fonts, theme, paper and layout.
+fn setter<'o>(view: View, options: &'o WriteOptions) -> Result<Setter<'o>, EmitError> {
+    let fonts = options.pdf.fonts.as_deref().ok_or(EmitError::NoFonts)?;
     let style = &options.theme.pdf;
-    let layout = options.pdf.layout.unwrap_or(style.layout);
-    let mut setter = Setter::new(fonts, style, view, layout, options.pdf.paper);
-    let title = select::display_title(doc, view);
-    setter.document(doc, &title, 0);
-    setter.finish();
-    let info = Info::of(&doc.meta, &title, view, options.source_date_epoch);
-    let bytes = assemble(&setter, fonts, &info)?;
-    Ok((bytes, missing_report(&setter)))
+    Ok(Setter::new(fonts, style, view, options.pdf.layout.unwrap_or(style.layout), options.pdf.paper))
 }
 
-/// The line texts a document is set into, for checking the line breaker's rules on real text.
-pub fn set_lines(doc: &Document, view: View, options: &WriteOptions) -> Result<Vec<String>, EmitError> {
-    let fonts = fonts(options)?;
-    let style = &options.theme.pdf;
-    let mut setter = Setter::new(fonts, style, view, options.pdf.layout.unwrap_or(style.layout), options.pdf.paper);
-    let title = select::display_title(doc, view);
-    setter.document(doc, &title, 0);
-    Ok(setter.lines)
+/// The text of every line one view of a document is set into, in order, for checking the line
+/// breaker's rules on real text.
+pub fn set_lines(selected: &Selected<'_>, options: &WriteOptions) -> Result<Vec<String>, EmitError> {
+    let mut setter = setter(selected.view, options)?;
+    setter.recorded = Some(Vec::new());
+    setter.document(selected, 0);
+    Ok(setter.recorded.unwrap_or_default())
 }
 
 fn missing_report(setter: &Setter<'_>) -> Vec<Diagnostic> {
@@ -113,21 +97,31 @@ struct Info {
 }
 
 impl Info {
-    fn of(meta: &Metadata, title: &str, view: View, epoch: Option<i64>) -> Info {
-        let keep = |s: &String| view != View::En || !s.chars().any(is_han);
-        let stamp = crate::emit::stamp::modified_stamp(epoch, meta.date.as_deref());
+    /// What the file says about itself: what the source records (date, tags as keywords) and what a
+    /// reader of the view is shown (title, author, summary).
+    fn of(shown: &Selected<'_>, epoch: Option<i64>) -> Info {
+        let meta = &shown.source().meta;
+        let stamp = modified_stamp(epoch, meta.date.as_deref());
+        let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+        Info {
+            title: shown.reader.title.clone(),
+            author: shown.reader.creators.join(", "),
+            subject: shown.reader.summary.clone().unwrap_or_default(),
+            keywords: meta.tags.join(", "),
+            lang: if shown.view == View::En { "en" } else { "zh-Hans" },
+            date: format!("D:{digits}Z"),
+        }
+    }
+
+    /// The information of a book of many transcripts.
+    fn of_book(title: &str, view: View, latest: Option<&str>, epoch: Option<i64>) -> Info {
+        let stamp = modified_stamp(epoch, latest);
         let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
         Info {
             title: title.to_string(),
-            author: [&meta.speaker, &meta.author]
-                .into_iter()
-                .flatten()
-                .filter(|s| keep(s))
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
-            subject: meta.summary.clone().filter(keep).unwrap_or_default(),
-            keywords: meta.tags.join(", "),
+            author: String::new(),
+            subject: String::new(),
+            keywords: String::new(),
             lang: if view == View::En { "en" } else { "zh-Hans" },
             date: format!("D:{digits}Z"),
         }
@@ -135,7 +129,8 @@ impl Info {
 }
 
 /// Pages to PDF bytes: printpdf for fonts and content, lopdf for the finishing touches.
-fn assemble(setter: &Setter<'_>, fonts: &FontSet, info: &Info) -> Result<Vec<u8>, EmitError> {
+fn assemble(setter: &Setter<'_>, info: &Info) -> Result<Vec<u8>, EmitError> {
+    let fonts = setter.fonts;
     let (width, height) = setter.page_size();
     let mut pdf = PdfDocument::new(&info.title);
     // One embedded font per distinct face, named by its first role.
@@ -158,7 +153,9 @@ fn assemble(setter: &Setter<'_>, fonts: &FontSet, info: &Info) -> Result<Vec<u8>
     let pages: Vec<PdfPage> = setter
         .pages
         .iter()
-        .map(|p| PdfPage::new(Mm(width / layout::MM), Mm(height / layout::MM), page_ops(p, height, fonts, &canonical)))
+        .map(|p| {
+            PdfPage::new(Mm(width / options::MM), Mm(height / options::MM), page_ops(p, height, fonts, &canonical))
+        })
         .collect();
     pdf.pages = pages;
     let mut warnings = Vec::new();
@@ -169,7 +166,7 @@ fn assemble(setter: &Setter<'_>, fonts: &FontSet, info: &Info) -> Result<Vec<u8>
     finish(&mut doc, setter, info)?;
     doc.compress();
     let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| failed(e.to_string()))?;
+    doc.save_to(&mut out).map_err(|e| EmitError::failed("pdf", e))?;
     Ok(out)
 }
 
@@ -247,14 +244,16 @@ fn finish(doc: &mut lopdf::Document, setter: &Setter<'_>, info: &Info) -> Result
     let info_id = doc.add_object(dict);
     doc.trailer.set("Info", Object::Reference(info_id));
 
-    let catalog_id = doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(|e| failed(e.to_string()))?;
+    let catalog_id =
+        doc.trailer.get(b"Root").and_then(Object::as_reference).map_err(|e| EmitError::failed("pdf", e))?;
     let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let outline_id = if setter.outline.is_empty() {
         None
     } else {
         Some(outline(doc, &setter.outline, &pages, setter.page_size().1))
     };
-    let catalog = doc.get_object_mut(catalog_id).and_then(Object::as_dict_mut).map_err(|e| failed(e.to_string()))?;
+    let catalog =
+        doc.get_object_mut(catalog_id).and_then(Object::as_dict_mut).map_err(|e| EmitError::failed("pdf", e))?;
     catalog.set("Lang", Object::string_literal(info.lang));
     catalog.remove(b"Metadata");
     if let Some(id) = outline_id {
@@ -362,34 +361,41 @@ fn outline(doc: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectI
 }
 
 /// An anthology as one PDF: a part page per group, then each transcript (title page and sections).
-pub fn anthology(
-    docs: &mut dyn Iterator<Item = (Option<String>, Document)>,
-    title: &str,
-    view: View,
-    options: &WriteOptions,
-) -> Result<(Vec<u8>, Vec<Diagnostic>), EmitError> {
-    let fonts = fonts(options)?;
-    let style = &options.theme.pdf;
-    let mut setter = Setter::new(fonts, style, view, options.pdf.layout.unwrap_or(style.layout), options.pdf.paper);
-    let mut current_part: Option<String> = None;
-    let mut latest: Option<String> = None;
-    for (part, doc) in docs {
-        let doc = match view.lang() {
-            Some(lang) => select::only(&doc, lang),
-            None => doc,
-        };
-        if part.is_some() && part != current_part {
-            setter.part(part.as_deref().unwrap_or_default());
-            current_part = part;
+/// Members are loaded a few at a time as they are set, but the set pages of the whole book stay in memory
+/// until the file is written.
+impl BookWriter for Pdf {
+    fn write_book(
+        &self,
+        out: &mut dyn BookOut,
+        spec: &BookSpec,
+        parts: &[Part],
+        members: &dyn Members,
+        options: &WriteOptions,
+    ) -> Result<BookReport, EmitError> {
+        let mut setter = setter(spec.view, options)?;
+        let mut report = BookReport::default();
+        let mut latest: Option<String> = None;
+        for part in parts {
+            let mut opened = false;
+            let level = usize::from(part.name.is_some());
+            let prepare = |_: usize, selected: Selected<'static>| {
+                selected.document();
+                selected
+            };
+            chapters(&part.members, members, spec.view, &mut report, prepare, |_, selected| {
+                if let (Some(name), false) = (&part.name, opened) {
+                    setter.part(name);
+                    opened = true;
+                }
+                setter.document(&selected, level);
+                latest = latest.clone().max(selected.source().meta.date.clone());
+                Ok::<(), EmitError>(())
+            })?;
         }
-        let level = if current_part.is_some() { 1 } else { 0 };
-        let chapter_title = select::display_title(&doc, view);
-        setter.document(&doc, &chapter_title, level);
-        latest = latest.max(doc.meta.date.clone());
+        setter.finish();
+        let info = Info::of_book(&spec.title, spec.view, latest.as_deref(), options.source_date_epoch);
+        out.write_all(&assemble(&setter, &info)?)?;
+        report.diagnostics = missing_report(&setter);
+        Ok(report)
     }
-    setter.finish();
-    let meta = Metadata { title: title.to_string(), date: latest, ..Default::default() };
-    let info = Info::of(&meta, title, view, options.source_date_epoch);
-    let bytes = assemble(&setter, fonts, &info)?;
-    Ok((bytes, missing_report(&setter)))
 }

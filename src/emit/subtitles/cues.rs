@@ -2,8 +2,8 @@
 //! English of a segment cut into the same number of cues, sentence by sentence where the counts agree and
 //! in proportion otherwise; every cue at most two balanced lines per language.
 
-use crate::emit::pdf::no_line_start;
 use crate::ir::{GlossaryTerm, Inline, Lang, Paragraph, Speaker};
+use crate::script::no_line_start;
 
 /// Limits of one cue.
 #[derive(Debug, Clone, Copy)]
@@ -347,7 +347,8 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
             matches!(chars[k - 1], '，' | '、' | '；' | '：' | '。' | '！' | '？' | ',' | ';' | ':' | '.' | '—');
         // A Chinese line with no Chinese in it (a lone product name) reads badly: avoid it.
         let bare = lang == Lang::Zh
-            && (!chars[..k].iter().any(|&c| crate::ir::is_han(c)) || !chars[k..].iter().any(|&c| crate::ir::is_han(c)));
+            && (!chars[..k].iter().any(|&c| crate::script::is_han(c))
+                || !chars[k..].iter().any(|&c| crate::script::is_han(c)));
         let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 }
             + if bare { 30 } else { 0 }
             + if inside_word { 60 } else { 0 };

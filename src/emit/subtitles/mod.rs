@@ -7,48 +7,21 @@
 //! file's NOTE (VTT) says which. Cues that cannot meet the reading-speed rule are reported with their line.
 
 mod cues;
+pub mod options;
 mod timing;
 
-pub use timing::{read_captions, CaptionWord};
+pub use options::{CaptionWord, SubtitleOptions};
+pub use timing::{read_captions, CaptionError};
 
-use super::{EmitError, WriteOptions, Writer, Written};
+use super::clock::hms_millis;
+use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
 use crate::diag::Diagnostic;
-use crate::ir::{is_han, Block, Document, Lang};
-use crate::select::View;
+use crate::ir::Lang;
+use crate::script::is_han;
+use crate::select::{Paired, Selected, Spoken, View};
 use cues::{cue_texts, len, lines, CueText, Limits, Voice};
 use std::fmt::Write as _;
-use std::sync::Arc;
 use timing::{apply_rules, estimate, normalised_words, pin, scale, Unit};
-
-/// Subtitle settings.
-#[derive(Debug, Clone)]
-pub struct SubtitleOptions {
-    /// Speaking rate for estimated timing, in English words per minute.
-    pub wpm: f32,
-    /// Length of the video in seconds; overrides a `duration` key in the front matter.
-    pub duration: Option<f32>,
-    /// A timed English caption track of the same video to align to.
-    pub captions: Option<Arc<Vec<CaptionWord>>>,
-    pub crlf: bool,
-    pub bom: bool,
-    /// Characters per line.
-    pub zh_line: usize,
-    pub en_line: usize,
-}
-
-impl Default for SubtitleOptions {
-    fn default() -> Self {
-        SubtitleOptions {
-            wpm: 160.0,
-            duration: None,
-            captions: None,
-            crlf: false,
-            bom: false,
-            zh_line: 16,
-            en_line: 42,
-        }
-    }
-}
 
 const MIN_DURATION: f32 = 5.0 / 6.0;
 const MAX_DURATION: f32 = 7.0;
@@ -58,48 +31,47 @@ const MAX_CPS_EN: f32 = 20.0;
 const MAX_CPS_ZH: f32 = 9.0;
 const CHINESE_CHARS_PER_SECOND: f32 = 4.5;
 
-/// A subtitle writer: one type, one instance per file format.
+/// A subtitle writer: one type, one instance per file format. Every format of one view renders the same
+/// cut and timed track, made once (`Selected::shared`).
 pub struct Subtitles {
-    format: Format,
+    format: &'static Format,
+    render: fn(&Track) -> String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Format {
-    Srt,
-    Vtt,
-}
+static SRT_FORMAT: Format = Format {
+    name: "srt",
+    extension: "srt",
+    description: "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
+    languages: Languages::Paired,
+    uses: Uses { theme: false, pdf: false, subtitles: true },
+};
+
+static VTT_FORMAT: Format = Format {
+    name: "vtt",
+    extension: "vtt",
+    description: "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
+    languages: Languages::Paired,
+    uses: Uses { theme: false, pdf: false, subtitles: true },
+};
 
 /// The `srt` writer.
-pub static SRT: Subtitles = Subtitles { format: Format::Srt };
+pub static SRT: Subtitles = Subtitles { format: &SRT_FORMAT, render: srt };
 /// The `vtt` writer.
-pub static VTT: Subtitles = Subtitles { format: Format::Vtt };
+pub static VTT: Subtitles = Subtitles { format: &VTT_FORMAT, render: vtt };
 
 impl Writer for Subtitles {
-    fn name(&self) -> &'static str {
-        match self.format {
-            Format::Srt => "srt",
-            Format::Vtt => "vtt",
-        }
+    fn format(&self) -> &'static Format {
+        self.format
     }
-    fn extension(&self) -> &'static str {
-        self.name()
-    }
-    fn description(&self) -> &'static str {
-        match self.format {
-            Format::Srt => "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
-            Format::Vtt => "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
-        }
-    }
-    fn needs_both_languages(&self) -> bool {
-        true
-    }
-    fn write(&self, doc: &Document, view: View, options: &WriteOptions) -> Result<Written, EmitError> {
-        let track = build(doc, view, &options.subtitles);
-        let text = match self.format {
-            Format::Srt => srt(&track),
-            Format::Vtt => vtt(&track),
-        };
-        Ok(Written { bytes: finish(text, &options.subtitles), diagnostics: track.diagnostics })
+    fn write(&self, selected: &Selected<'_>, options: &WriteOptions) -> Result<Written, EmitError> {
+        let options = &options.subtitles;
+        let track = selected.shared(|| {
+            let duration =
+                options.duration.or_else(|| selected.source().meta.duration.as_deref().and_then(parse_duration));
+            build(&selected.paired(), duration, options)
+        });
+        let text = (self.render)(&track);
+        Ok(Written { bytes: finish(text, options), diagnostics: track.diagnostics.clone() })
     }
 }
 
@@ -139,14 +111,10 @@ struct Track {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Cut and time a document's cues.
-fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
-    let limits = Limits {
-        zh_line: options.zh_line.max(4),
-        en_line: options.en_line.max(10),
-        zh: view != View::En,
-        en: view != View::Zh,
-    };
+/// Cut and time the cues of one view. `duration` is the video's length, when known.
+fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) -> Track {
+    let (show_zh, show_en) = (paired.shows(Lang::Zh), paired.shows(Lang::En));
+    let limits = Limits { zh_line: options.zh_line.max(4), en_line: options.en_line.max(10), zh: show_zh, en: show_en };
     // Cut, and lay out the timeline: one unit per English word, or per Chinese character where a segment
     // has no English.
     let mut texts: Vec<(CueText, std::ops::Range<usize>, u32)> = Vec::new();
@@ -154,26 +122,16 @@ fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
     let mut words: Vec<String> = Vec::new();
     let mut anchors: Vec<(usize, f32)> = Vec::new();
     let word_time = 60.0 / options.wpm.max(40.0);
-    for block in doc.blocks() {
-        let (cue_list, timestamp, line, has_en) = match block {
-            Block::Segment(s) => {
-                let shown_zh = if view == View::En { &[][..] } else { &s.zh[..] };
-                let shown_en = &s.en[..];
-                (cue_texts(shown_zh, shown_en, limits), s.timestamp, s.lines.start, !s.en.is_empty())
-            }
-            Block::StageDirection { text, lines } => {
-                let zh = text.chars().any(is_han);
-                if (zh && view == View::En) || (!zh && view == View::Zh) {
-                    continue;
-                }
-                let t = if zh {
-                    CueText { zh: text.clone(), ..Default::default() }
-                } else {
-                    CueText { en: text.clone(), ..Default::default() }
+    for item in &paired.items {
+        let (cue_list, timestamp, line, has_en) = match *item {
+            Spoken::Segment { zh, en, timestamp, line } => (cue_texts(zh, en, limits), timestamp, line, !en.is_empty()),
+            Spoken::Stage { text, lang, line } => {
+                let t = match lang {
+                    Lang::Zh => CueText { zh: text.to_string(), ..Default::default() },
+                    Lang::En => CueText { en: text.to_string(), ..Default::default() },
                 };
-                (vec![t], None, lines.start, !zh)
+                (vec![t], None, line, lang == Lang::En)
             }
-            _ => continue,
         };
         if let Some(t) = timestamp {
             anchors.push((units.len(), t as f32));
@@ -197,8 +155,8 @@ fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
             }
             // An estimate leaves readers the time the reading-speed rule asks for: the Chinese of a cue can
             // be longer than the English it was cut with.
-            let shown_zh = if view == View::En { 0 } else { cue.zh.chars().count() };
-            let shown_en = if view == View::Zh { 0 } else { len(&cue.en) };
+            let shown_zh = if show_zh { cue.zh.chars().count() } else { 0 };
+            let shown_en = if show_en { len(&cue.en) } else { 0 };
             let need = (shown_zh as f32 / MAX_CPS_ZH).max(shown_en as f32 / MAX_CPS_EN).max(MIN_DURATION) + GAP + 0.05;
             let have: f32 = units[start..].iter().map(|u| u.estimate).sum();
             if need > have {
@@ -206,11 +164,11 @@ fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
                     last.estimate += need - have;
                 }
             }
-            if view == View::Zh {
+            if !show_en {
                 cue.en.clear();
                 cue.speaker_en = None;
             }
-            if view == View::En {
+            if !show_zh {
                 cue.zh.clear();
                 cue.speaker_zh = None;
             }
@@ -218,7 +176,6 @@ fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
         }
     }
     let estimated = estimate(&units);
-    let duration = options.duration.or_else(|| doc.meta.duration.as_deref().and_then(parse_duration));
     let (times, timing) = match (&options.captions, anchors.is_empty(), duration) {
         (Some(captions), _, _) => {
             let caption_words: Vec<String> = captions.iter().map(|c| c.word.clone()).collect();
@@ -259,7 +216,7 @@ fn build(doc: &Document, view: View, options: &SubtitleOptions) -> Track {
         }
         cues.push(Cue { start, end, text });
     }
-    Track { cues, timing, view, wpm: options.wpm, limits, diagnostics }
+    Track { cues, timing, view: paired.view, wpm: options.wpm, limits, diagnostics }
 }
 
 /// `HH:MM:SS`, `MM:SS` or seconds.
@@ -269,11 +226,6 @@ pub fn parse_duration(s: &str) -> Option<f32> {
         return (secs > 0.0).then_some(secs);
     }
     timing::parse_time(s).filter(|d| *d > 0.0)
-}
-
-fn clock(seconds: f32, separator: char) -> String {
-    let ms = (seconds.max(0.0) * 1000.0).round() as u64;
-    format!("{:02}:{:02}:{:02}{separator}{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
 /// The visible lines of a cue, Chinese above English; `voice` renders a change of speaker (a `<v …>` tag
@@ -310,7 +262,7 @@ fn srt(track: &Track) -> String {
         "- ".to_string()
     };
     for (i, cue) in track.cues.iter().enumerate() {
-        let _ = writeln!(out, "{}\n{} --> {}", i + 1, clock(cue.start, ','), clock(cue.end, ','));
+        let _ = writeln!(out, "{}\n{} --> {}", i + 1, hms_millis(cue.start, ','), hms_millis(cue.end, ','));
         for line in cue_lines(&cue.text, &track.limits, &voice, &|l: &str| l.replace("-->", "->")) {
             out.push_str(&line);
             out.push('\n');
@@ -339,7 +291,7 @@ fn vtt(track: &Track) -> String {
     };
     let _ = writeln!(out, "NOTE {languages} subtitles made by bitext; {how}.\n");
     for cue in &track.cues {
-        let _ = writeln!(out, "{} --> {}", clock(cue.start, '.'), clock(cue.end, '.'));
+        let _ = writeln!(out, "{} --> {}", hms_millis(cue.start, '.'), hms_millis(cue.end, '.'));
         let voice = |v: &Voice, _: Lang| -> String {
             match v {
                 Voice::Named(name) => format!("<v {}>", vtt_escape(name).replace('>', "")),
@@ -364,10 +316,27 @@ mod tests {
         "---\ntitle: 测试\n---\n第一句话。第二句话很短。\n\n<details>\n<summary>Original English</summary>\n\
         <p class=\"english-text\">**Ada**: The first sentence is here. The second one is short.</p>\n</details>\n";
 
+    fn rendered(writer: &Subtitles, doc: &crate::ir::Document, view: View) -> String {
+        let selected = crate::select::select(doc, view).unwrap();
+        String::from_utf8(writer.write(&selected, &WriteOptions::default()).unwrap().bytes).unwrap()
+    }
+
+    #[test]
+    fn srt_and_vtt_of_one_view_share_one_track() {
+        let doc = parse_str(SRC, "a.md").unwrap().doc;
+        let selected = crate::select::select(&doc, View::Zh).unwrap();
+        SRT.write(&selected, &WriteOptions::default()).unwrap();
+        let before = selected.shared(|| -> Track { unreachable!("the SRT writer made the track") });
+        VTT.write(&selected, &WriteOptions::default()).unwrap();
+        let after = selected.shared(|| -> Track { unreachable!("the track is still there") });
+        assert!(std::sync::Arc::ptr_eq(&before, &after));
+        assert!(before.cues.iter().all(|c| c.text.en.is_empty() && !c.text.zh.is_empty()));
+    }
+
     #[test]
     fn bilingual_srt_has_chinese_above_english() {
         let doc = parse_str(SRC, "a.md").unwrap().doc;
-        let out = String::from_utf8(SRT.write(&doc, View::Bi, &WriteOptions::default()).unwrap().bytes).unwrap();
+        let out = rendered(&SRT, &doc, View::Bi);
         assert!(out.starts_with("1\n00:00:00,000 --> "), "{out}");
         let first: Vec<&str> = out.split("\n\n").next().unwrap().lines().collect();
         assert_eq!(first[2], "第一句话。");
@@ -377,7 +346,7 @@ mod tests {
     #[test]
     fn vtt_escapes_and_notes_its_timing() {
         let doc = parse_str(&SRC.replace("short.", "short &amp; a &lt;b&gt; --> c."), "a.md").unwrap().doc;
-        let out = String::from_utf8(VTT.write(&doc, View::En, &WriteOptions::default()).unwrap().bytes).unwrap();
+        let out = rendered(&VTT, &doc, View::En);
         assert!(out.starts_with("WEBVTT\n\nNOTE English subtitles"), "{out}");
         assert!(out.contains("<v Ada>The first sentence is here."), "{out}");
         assert!(out.contains("&amp; a &lt;b&gt; --&gt; c."), "{out}");

@@ -2,7 +2,17 @@
 //! English), estimated at a speaking rate, pinned to `[hh:mm:ss]` anchors, scaled to the video's length, or
 //! aligned word by word to a real caption track; then the professional rules (duration, gap) applied.
 
+use super::options::CaptionWord;
 use std::ops::Range;
+
+/// A caption track that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CaptionError {
+    #[error("bad cue time `{0}`; write times as HH:MM:SS,mmm (SRT) or HH:MM:SS.mmm (WebVTT)")]
+    BadTime(String),
+    #[error("no timed cues found; give an SRT or WebVTT file")]
+    NoCues,
+}
 
 /// One unit of speech on the timeline.
 #[derive(Debug, Clone, Copy)]
@@ -72,17 +82,9 @@ pub(crate) fn scale(times: &Times, duration: f32) -> Times {
     times.iter().map(|t| t * duration / end).collect()
 }
 
-/// A timed caption word from a caption track.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaptionWord {
-    pub word: String,
-    pub start: f32,
-    pub end: f32,
-}
-
 /// Read an SRT or WebVTT caption track into timed, normalised words (cue times spread over a cue's words;
 /// the repeated lines of rolling automatic captions dropped).
-pub fn read_captions(text: &str) -> Result<Vec<CaptionWord>, String> {
+pub fn read_captions(text: &str) -> Result<Vec<CaptionWord>, CaptionError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let mut words: Vec<CaptionWord> = Vec::new();
     let mut cues = 0;
@@ -91,9 +93,9 @@ pub fn read_captions(text: &str) -> Result<Vec<CaptionWord>, String> {
         let Some(timing) = lines.next() else { continue };
         let mut parts = timing.split("-->");
         let (Some(a), Some(b)) = (parts.next(), parts.next()) else { continue };
-        let start = parse_time(a.trim()).ok_or_else(|| format!("bad cue time `{}`", a.trim()))?;
+        let start = parse_time(a.trim()).ok_or_else(|| CaptionError::BadTime(a.trim().to_string()))?;
         let end = parse_time(b.split_whitespace().next().unwrap_or(""))
-            .ok_or_else(|| format!("bad cue time `{}`", b.trim()))?;
+            .ok_or_else(|| CaptionError::BadTime(b.trim().to_string()))?;
         let body: String = lines.map(strip_tags).collect::<Vec<_>>().join(" ");
         let mut cue_words: Vec<String> = normalised_words(&body);
         // Rolling captions repeat the previous cue's words at the start of the next: drop the overlap.
@@ -111,7 +113,7 @@ pub fn read_captions(text: &str) -> Result<Vec<CaptionWord>, String> {
         }
     }
     if cues == 0 {
-        return Err("no timed cues found; give an SRT or WebVTT file".into());
+        return Err(CaptionError::NoCues);
     }
     Ok(words)
 }
