@@ -2,6 +2,7 @@
 //! hostile input, the anthology, and EPUBCheck over all of it in one JVM.
 
 use crate::corpus::{oracle, strip_tags};
+use crate::golden::assert_golden;
 use crate::support::{bitext, body, corpus_dir, find_seq, fixtures_dir, han, manifest_dir, md_files, stderr, words};
 use std::fs;
 use std::io::Read;
@@ -143,9 +144,6 @@ fn structure_matches_golden() {
     let out = tempfile::tempdir().unwrap();
     let fixture = fixtures_dir().join("glossary_forms.md");
     convert(&[&fixture], out.path(), &["-l", "bi,en"]);
-    let golden = manifest_dir().join("tests/golden/epub");
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut stale = Vec::new();
     for (book, prefix) in [("glossary_forms.epub", "bi"), ("glossary_forms.en.epub", "en")] {
         let entries = entries(&out.path().join(book));
         // The container's rules: mimetype first and stored, everything else compressed.
@@ -154,27 +152,14 @@ fn structure_matches_golden() {
         assert_eq!(entries[0].2, b"application/epub+zip");
         assert!(entries[1..].iter().all(|e| e.1 == zip::CompressionMethod::Deflated));
         let listing: String = entries.iter().map(|e| format!("{}\n", e.0)).collect();
-        let mut files = vec![(format!("{prefix}.entries.txt"), listing.into_bytes())];
+        assert_golden("epub", &format!("{prefix}.entries.txt"), &listing);
         for (name, _, data) in entries {
             if name.ends_with("content.opf") || name.ends_with("nav.xhtml") || name.ends_with("s001.xhtml") {
                 let short = name.rsplit('/').next().unwrap();
-                files.push((format!("{prefix}.{short}"), data));
-            }
-        }
-        for (name, data) in files {
-            let path = golden.join(&name);
-            if update {
-                fs::create_dir_all(&golden).unwrap();
-                fs::write(&path, &data).unwrap();
-            } else if fs::read(&path).ok() != Some(data) {
-                stale.push(name);
+                assert_golden("epub", &format!("{prefix}.{short}"), &String::from_utf8(data).unwrap());
             }
         }
     }
-    assert!(
-        stale.is_empty(),
-        "EPUB golden files differ (UPDATE_GOLDEN=1 cargo test --test it epub, then review): {stale:?}"
-    );
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! Golden files: source -> IR (JSON) and IR -> each text format, for a few fixtures.
+//! Golden files as `insta` snapshots: source -> IR (JSON) and IR -> each text format (markdown, plain
+//! text, SRT, WebVTT) in every language, for a few fixtures; the EPUB's structure lives in `epub.rs`.
 //!
-//! `UPDATE_GOLDEN=1 cargo test --test it golden` rewrites `tests/golden/`; review the diff, never edit
-//! the files by hand.
+//! Snapshots are stored under `tests/golden/<fixture>/`. After a deliberate change, accept the new
+//! outputs with `INSTA_UPDATE=always cargo test --test it golden` (or `cargo insta review`) and review the
+//! diff; never edit a snapshot by hand. Under CI a missing or different snapshot fails.
 
 use crate::support::{fixtures_dir, manifest_dir};
-use bitext::emit::{self, WriteOptions};
+use bitext::emit::{self, Languages, WriteOptions};
 use bitext::parse;
 use bitext::select::View;
 use std::fs;
@@ -19,23 +21,30 @@ const FIXTURES: &[&str] = &[
     "blockquote_speaker_changes",
 ];
 
+/// The text formats: books and PDFs are checked structurally in their own tests.
+const FORMATS: &[&str] = &["md", "txt", "json", "srt", "vtt"];
+
+/// Check `text` against the snapshot `name` in `tests/golden/<folder>/`.
+pub fn assert_golden(folder: &str, name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(manifest_dir().join("tests/golden").join(folder));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
 #[test]
 fn golden_outputs() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let mut stale = Vec::new();
     for name in FIXTURES {
         let bytes = fs::read(fixtures_dir().join(format!("{name}.md"))).unwrap();
         let parsed = parse::parse(&bytes, &format!("{name}.md")).unwrap();
-        let dir = manifest_dir().join("tests/golden").join(name);
-        let mut outputs = Vec::new();
-        // Text formats only: books and PDFs are checked structurally in their own tests.
-        for writer in emit::writers().iter().filter(|w| matches!(w.name(), "md" | "txt" | "json")) {
-            let whole = writer.format().languages == emit::Languages::WholeDocument;
+        for writer in FORMATS.iter().map(|f| emit::find(f).unwrap()) {
+            let whole = writer.format().languages == Languages::WholeDocument;
             let views: &[View] = if whole { &[View::Bi] } else { &View::ALL };
             for &view in views {
-                let file = bitext::batch::output_name("out", *writer, view);
-                if let Some(w) = emit::render(*writer, &parsed.doc, view, &WriteOptions::default()).unwrap() {
-                    outputs.push((file, w.bytes));
+                let file = bitext::batch::output_name("out", writer, view);
+                if let Some(w) = emit::render(writer, &parsed.doc, view, &WriteOptions::default()).unwrap() {
+                    assert_golden(name, &file, &String::from_utf8(w.bytes).unwrap());
                 }
             }
         }
@@ -44,19 +53,6 @@ fn golden_outputs() {
             .iter()
             .map(|d| format!("{}:{}: {}: {}\n", d.line, d.column, d.severity, d.message))
             .collect();
-        outputs.push(("diagnostics.txt".to_string(), diags.into_bytes()));
-        for (file, bytes) in outputs {
-            let path = dir.join(&file);
-            if update {
-                fs::create_dir_all(&dir).unwrap();
-                fs::write(&path, &bytes).unwrap();
-            } else if fs::read(&path).ok().as_deref() != Some(bytes.as_slice()) {
-                stale.push(format!("{name}/{file}"));
-            }
-        }
+        assert_golden(name, "diagnostics.txt", &diags);
     }
-    assert!(
-        stale.is_empty(),
-        "golden files differ (run UPDATE_GOLDEN=1 cargo test --test it golden and review the diff): {stale:?}"
-    );
 }
