@@ -367,11 +367,10 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
 
 /// What the chosen formats use, together.
 fn uses_of(formats: &[&'static dyn Writer]) -> Uses {
-    formats.iter().map(|w| w.format().uses).fold(Uses::default(), |a, b| Uses {
-        theme: a.theme || b.theme,
-        pdf: a.pdf || b.pdf,
-        subtitles: a.subtitles || b.subtitles,
-    })
+    formats
+        .iter()
+        .map(|w| w.format().uses)
+        .fold(Uses::default(), |a, b| Uses { pdf: a.pdf || b.pdf, subtitles: a.subtitles || b.subtitles })
 }
 
 /// Per-stage options from the flags and the environment (`SOURCE_DATE_EPOCH`). Fonts are found and

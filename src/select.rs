@@ -38,6 +38,15 @@ impl View {
         }
     }
 
+    /// The language an edition of this view is in: English for `en`; Chinese for `zh` and for `bi` (a
+    /// Chinese text with its originals beside it).
+    pub fn main_lang(self) -> Lang {
+        match self {
+            View::En => Lang::En,
+            View::Zh | View::Bi => Lang::Zh,
+        }
+    }
+
     /// True when a reader of this view is shown text in `lang`.
     pub fn shows(self, lang: Lang) -> bool {
         self.lang().is_none_or(|l| l == lang)

@@ -11,7 +11,7 @@ static FORMAT: Format = Format {
     extension: "json",
     description: "the intermediate representation as versioned JSON (one file per input)",
     languages: Languages::WholeDocument,
-    uses: Uses { theme: false, pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false },
 };
 
 impl Writer for Json {

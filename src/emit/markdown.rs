@@ -17,7 +17,7 @@ static FORMAT: Format = Format {
     extension: "md",
     description: "markdown: bilingual (canonical <details> form), Chinese-only or English-only",
     languages: Languages::PerView,
-    uses: Uses { theme: false, pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false },
 };
 
 impl Writer for Markdown {

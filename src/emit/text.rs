@@ -16,7 +16,7 @@ static FORMAT: Format = Format {
     extension: "txt",
     description: "plain reading text, bilingual or one language",
     languages: Languages::PerView,
-    uses: Uses { theme: false, pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false },
 };
 
 impl Writer for PlainText {

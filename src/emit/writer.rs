@@ -43,12 +43,10 @@ pub enum Languages {
     WholeDocument,
 }
 
-/// The options a writer reads beyond the clock, so that the CLI does the costly part of preparing them
-/// (finding and parsing fonts, reading a caption track) only when a chosen format needs it.
+/// The costly options a writer reads beyond the clock and the theme, so that the CLI prepares them
+/// (finds and parses fonts, reads a caption track) only when a chosen format needs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Uses {
-    /// The theme (`themes/<name>/`).
-    pub theme: bool,
     /// Fonts, paper size and layout (`WriteOptions::pdf`).
     pub pdf: bool,
     /// Subtitle timing and line lengths (`WriteOptions::subtitles`).

@@ -80,10 +80,7 @@ pub(crate) fn page(lang: &str, title: &str, css_href: &str, body_class: &str, bo
 
 /// The language tag of a book made for `view`.
 pub(crate) fn book_lang(view: View) -> &'static str {
-    match view {
-        View::En => Lang::En.bcp47(),
-        _ => Lang::Zh.bcp47(),
-    }
+    view.main_lang().bcp47()
 }
 
 /// The body class that themes key on.
@@ -471,15 +468,10 @@ impl<'d> DocRenderer<'d> {
 /// ` lang="en" xml:lang="en"` where a block's language differs from the book's, and on every block of a
 /// bilingual book.
 pub(crate) fn lang_attr(lang: Lang, view: View) -> String {
-    let book = match view {
-        View::En => Lang::En,
-        View::Zh => Lang::Zh,
-        View::Bi => return format!(" lang=\"{0}\" xml:lang=\"{0}\"", lang.bcp47()),
-    };
-    if lang == book {
-        String::new()
-    } else {
+    if view == View::Bi || lang != view.main_lang() {
         format!(" lang=\"{0}\" xml:lang=\"{0}\"", lang.bcp47())
+    } else {
+        String::new()
     }
 }
 

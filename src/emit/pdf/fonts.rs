@@ -47,14 +47,19 @@ pub struct FontSpec {
     pub index: u32,
 }
 
+/// A `PATH:INDEX` whose index does not fit a face index.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("face index `{0}` is too large; a collection numbers its faces from 0")]
+pub struct FaceIndexTooLarge(pub String);
+
 impl std::str::FromStr for FontSpec {
-    type Err = String;
+    type Err = FaceIndexTooLarge;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.rsplit_once(':') {
             Some((path, index))
                 if !path.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) && !index.is_empty() =>
             {
-                let index = index.parse().map_err(|_| format!("face index `{index}` is too large"))?;
+                let index = index.parse().map_err(|_| FaceIndexTooLarge(index.to_string()))?;
                 Ok(FontSpec { path: PathBuf::from(path), index })
             }
             _ => Ok(FontSpec { path: PathBuf::from(s), index: 0 }),

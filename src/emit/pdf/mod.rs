@@ -38,7 +38,7 @@ static FORMAT: Format = Format {
     description:
         "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only",
     languages: Languages::PerView,
-    uses: Uses { theme: true, pdf: true, subtitles: false },
+    uses: Uses { pdf: true, subtitles: false },
 };
 
 impl Writer for Pdf {
@@ -108,7 +108,7 @@ impl Info {
             author: shown.reader.creators.join(", "),
             subject: shown.reader.summary.clone().unwrap_or_default(),
             keywords: meta.tags.join(", "),
-            lang: if shown.view == View::En { "en" } else { "zh-Hans" },
+            lang: shown.view.main_lang().bcp47(),
             date: format!("D:{digits}Z"),
         }
     }
@@ -122,7 +122,7 @@ impl Info {
             author: String::new(),
             subject: String::new(),
             keywords: String::new(),
-            lang: if view == View::En { "en" } else { "zh-Hans" },
+            lang: view.main_lang().bcp47(),
             date: format!("D:{digits}Z"),
         }
     }

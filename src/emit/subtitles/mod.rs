@@ -43,7 +43,7 @@ static SRT_FORMAT: Format = Format {
     extension: "srt",
     description: "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
     languages: Languages::Paired,
-    uses: Uses { theme: false, pdf: false, subtitles: true },
+    uses: Uses { pdf: false, subtitles: true },
 };
 
 static VTT_FORMAT: Format = Format {
@@ -51,7 +51,7 @@ static VTT_FORMAT: Format = Format {
     extension: "vtt",
     description: "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
     languages: Languages::Paired,
-    uses: Uses { theme: false, pdf: false, subtitles: true },
+    uses: Uses { pdf: false, subtitles: true },
 };
 
 /// The `srt` writer.
