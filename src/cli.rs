@@ -406,11 +406,10 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
         None if args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => "pdf".to_string(),
         None => "epub".to_string(),
     };
-    let writer = emit::find(&name).filter(|w| w.book().is_some()).ok_or_else(|| {
+    let (writer, book_writer) = emit::find(&name).and_then(|w| Some((w, w.book()?))).ok_or_else(|| {
         let known: Vec<&str> = emit::book_formats().collect();
         anyhow::anyhow!("a book is {}, not `{name}`", known.join(" or "))
     })?;
-    let book_writer = writer.book().expect("chosen for having a book writer");
     let options = write_options(&args.style, writer.format().uses)?;
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs);
     if inputs.is_empty() {
