@@ -5,6 +5,7 @@
 //! nothing else of the crate.
 
 use serde::Serialize;
+use std::cell::Cell;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -77,13 +78,17 @@ impl Diagnostic {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last column computed (byte offset, column): the front end reports in source order, so the
+    /// next column on the same line is counted from there, and many reports on one long line cost one
+    /// pass over it.
+    last: Cell<(usize, u32)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex { starts, last: Cell::new((0, 1)) }
     }
 
     /// 1-based line of a byte offset.
@@ -95,8 +100,14 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
         let line = self.line(offset);
         let start = self.starts[line as usize - 1];
-        let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
-        (line, col as u32)
+        let (last_offset, last_col) = self.last.get();
+        let (from, col) =
+            if last_offset >= start && last_offset <= offset { (last_offset, last_col) } else { (start, 1) };
+        let col = col + text.get(from..offset).map_or(0, |s| s.chars().count()) as u32;
+        if text.is_char_boundary(offset) {
+            self.last.set((offset, col));
+        }
+        (line, col)
     }
 
     /// Number of lines.
@@ -122,6 +133,10 @@ mod tests {
         assert_eq!(idx.line(3), 2);
         assert_eq!(idx.line_col(text, text.find('x').unwrap()), (2, 3));
         assert_eq!(idx.line(text.len() - 1), 4);
+        // Columns asked for out of order are still right.
+        assert_eq!(idx.line_col(text, text.find('文').unwrap()), (2, 2));
+        assert_eq!(idx.line_col(text, text.find('x').unwrap()), (2, 3));
+        assert_eq!(idx.line_col(text, 0), (1, 1));
     }
 
     #[test]

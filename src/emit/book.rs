@@ -112,8 +112,8 @@ pub fn plan_parts(metas: &[&Metadata], group_by: GroupBy, sort: SortBy) -> Vec<P
 pub const CHUNK: usize = 8;
 
 /// Load the members `indices` a few at a time and select the book's view of each. `prepare` runs on
-/// several threads at once (rendering a chapter); `take` gets the results one by one in book order, on
-/// the calling thread. Members with nothing in the book's language are counted as skipped, members that
+/// several threads at once when called on a rayon pool (rendering a chapter); `take` gets the results
+/// one by one in book order, on the calling thread. Members with nothing in the book's language are counted as skipped, members that
 /// cannot be loaded as failed; neither reaches `prepare`.
 pub fn chapters<T: Send, E>(
     indices: &[usize],
@@ -129,19 +129,23 @@ pub fn chapters<T: Send, E>(
         Failed(Diagnostic),
     }
     for chunk in indices.chunks(CHUNK) {
-        let loaded: Vec<(usize, Loaded<T>)> = chunk
-            .par_iter()
-            .map(|&k| {
-                let outcome = match members.load(k) {
-                    Err(why) => Loaded::Failed(why),
-                    Ok(doc) => match select_owned(doc, view) {
-                        Some(selected) => Loaded::Ready(prepare(k, selected)),
-                        None => Loaded::Skipped,
-                    },
-                };
-                (k, outcome)
-            })
-            .collect();
+        let load = |&k: &usize| {
+            let outcome = match members.load(k) {
+                Err(why) => Loaded::Failed(why),
+                Ok(doc) => match select_owned(doc, view) {
+                    Some(selected) => Loaded::Ready(prepare(k, selected)),
+                    None => Loaded::Skipped,
+                },
+            };
+            (k, outcome)
+        };
+        // In parallel on the caller's thread pool; one by one when called outside any pool, so that no
+        // global pool is started behind the caller's back (it may not be able to start one).
+        let loaded: Vec<(usize, Loaded<T>)> = if rayon::current_thread_index().is_some() {
+            chunk.par_iter().map(load).collect()
+        } else {
+            chunk.iter().map(load).collect()
+        };
         for (k, outcome) in loaded {
             match outcome {
                 Loaded::Ready(chapter) => {

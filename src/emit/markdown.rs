@@ -257,6 +257,7 @@ fn longest_run(text: &str, c: char) -> usize {
 pub fn escape_inline_text(text: &str, line_start: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
+    let link_openers = brackets_closing_into_links(&chars);
     for (i, &c) in chars.iter().enumerate() {
         let prev = if i == 0 { None } else { Some(chars[i - 1]) };
         let next = chars.get(i + 1).copied();
@@ -272,7 +273,7 @@ pub fn escape_inline_text(text: &str, line_start: bool) -> String {
                 out.push_str("&lt;")
             }
             '&' if looks_like_entity(&chars[i + 1..]) => out.push_str("&amp;"),
-            '[' if closes_into_link(&chars[i + 1..]) => out.push_str("\\["),
+            '[' if link_openers.contains(&i) => out.push_str("\\["),
             '!' if next == Some('[') => out.push_str("\\!"),
             _ => out.push(c),
         }
@@ -289,18 +290,25 @@ fn looks_like_entity(rest: &[char]) -> bool {
     name_len > 0 && rest.get(name_len) == Some(&';')
 }
 
-/// `[` whose matching `]` is followed by `(` or `[`, which markdown would read as a link.
-fn closes_into_link(rest: &[char]) -> bool {
-    let mut depth = 0;
-    for (i, &c) in rest.iter().enumerate() {
+/// The positions of every `[` whose matching `]` is followed by `(`, `[` or `:`, which markdown would
+/// read as a link: one pass with a stack of open brackets, so a long run of brackets costs linear time.
+fn brackets_closing_into_links(chars: &[char]) -> std::collections::BTreeSet<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut found = std::collections::BTreeSet::new();
+    for (i, &c) in chars.iter().enumerate() {
         match c {
-            '[' => depth += 1,
-            ']' if depth > 0 => depth -= 1,
-            ']' => return matches!(rest.get(i + 1), Some('(') | Some('[') | Some(':')),
+            '[' => open.push(i),
+            ']' => {
+                if let Some(at) = open.pop() {
+                    if matches!(chars.get(i + 1), Some('(') | Some('[') | Some(':')) {
+                        found.insert(at);
+                    }
+                }
+            }
             _ => {}
         }
     }
-    false
+    found
 }
 
 /// Text at the start of a line must not read as block syntax.

@@ -24,7 +24,8 @@ pub(super) fn units(
     index: &LineIndex,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Unit> {
-    let mut ctx = Ctx { index, full, diagnostics, interleaved_lines: !contains_ci(body, "<details"), depth: 0 };
+    let mut ctx =
+        Ctx { index, full, diagnostics, interleaved_lines: !contains_ci(body, "<details"), depth: 0, quote_depth: 0 };
     let mut units = ctx.units(body, offset);
     apply_plain_labels(&mut units);
     units
@@ -37,7 +38,12 @@ struct Ctx<'a> {
     /// The file has no `<details>`: a paragraph may hold an English line and its Chinese line.
     interleaved_lines: bool,
     depth: usize,
+    /// Block quotes open around the text being read.
+    quote_depth: usize,
 }
+
+/// Block quotes nested deeper than this are kept as plain text.
+pub(super) const MAX_QUOTE_DEPTH: usize = 16;
 
 /// One step of the body, before pairing.
 #[derive(Debug)]
@@ -191,7 +197,22 @@ impl Ctx<'_> {
                         })
                         .collect::<Vec<_>>()
                         .join("\n");
-                    let paragraphs = self.units(&inner, abs.start).into_iter().flat_map(unit_paragraphs).collect();
+                    let paragraphs = if self.quote_depth >= MAX_QUOTE_DEPTH {
+                        // Each level is read again from its own text: past a sane depth, keep the rest as
+                        // it stands, so nesting costs linear time and memory.
+                        self.warn(
+                            abs.start,
+                            format!(
+                                "block quotes nested more than {MAX_QUOTE_DEPTH} deep; the rest is kept as plain text"
+                            ),
+                        );
+                        vec![Paragraph { speaker: None, list: None, content: vec![Inline::text(inner.trim())] }]
+                    } else {
+                        self.quote_depth += 1;
+                        let units = self.units(&inner, abs.start);
+                        self.quote_depth -= 1;
+                        units.into_iter().flat_map(unit_paragraphs).collect()
+                    };
                     units.push(Unit::Block(Block::Quote { paragraphs, lines: self.lines(abs) }));
                 }
                 TopKind::Code(info) => {

@@ -11,6 +11,10 @@ use serde_yaml::Value;
 /// Front matter larger than this is refused before YAML parsing.
 pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
 
+/// Flow collections (`[`, `{`) nested deeper than this are refused before YAML parsing: the YAML reader
+/// refuses them too (its recursion limit is 128), but only after a scan that is quadratic in the depth.
+pub const MAX_FRONT_MATTER_NESTING: usize = 64;
+
 #[derive(Debug)]
 pub(super) struct Split<'a> {
     /// YAML between the fences, ending with a newline (or empty).
@@ -52,6 +56,9 @@ pub(super) fn read(yaml: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic
     let mut meta = Metadata { front_matter: Some(yaml.to_string()), ..Default::default() };
     if yaml.trim().is_empty() {
         return Ok(meta);
+    }
+    if let Some(line) = too_deep(yaml, MAX_FRONT_MATTER_NESTING) {
+        return Err(ParseError::FrontMatterTooDeep { line: first_line + line - 1, limit: MAX_FRONT_MATTER_NESTING });
     }
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) =
@@ -121,6 +128,45 @@ pub(super) fn read(yaml: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic
     Ok(meta)
 }
 
+/// The 1-based line where flow collections (`[`, `{`) first nest deeper than `limit`, outside quoted
+/// scalars and comments; `None` when they never do. One pass over the text.
+fn too_deep(yaml: &str, limit: usize) -> Option<u32> {
+    let mut depth = 0usize;
+    let mut line = 1u32;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut prev = '\n';
+    let mut chars = yaml.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+            comment = false;
+        } else if comment {
+        } else if let Some(q) = quote {
+            if c == '\\' && q == '"' {
+                chars.next();
+            } else if c == q {
+                quote = None;
+            }
+        } else {
+            match c {
+                '"' | '\'' if !prev.is_alphanumeric() => quote = Some(c),
+                '#' if prev.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(line);
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    None
+}
+
 fn list_field<'m>(meta: &'m mut Metadata, key: &str) -> &'m mut Vec<String> {
     match key {
         "tags" => &mut meta.tags,
@@ -180,6 +226,15 @@ fn to_json(value: &Value) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_flow_nesting_is_found_in_one_pass_outside_quotes_and_comments() {
+        assert_eq!(too_deep("a: [[[x]]]\n", 3), None);
+        assert_eq!(too_deep("a: 1\nb: [[[[x]]]]\n", 3), Some(2));
+        assert_eq!(too_deep("a: \"[[[[[\"\nb: '{{{{'\nc: 1 # [[[[[\n", 3), None);
+        let deep = format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(too_deep(&deep, MAX_FRONT_MATTER_NESTING), Some(1));
+    }
 
     fn read_ok(yaml: &str) -> (Metadata, Vec<Diagnostic>) {
         let mut diags = Vec::new();

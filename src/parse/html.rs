@@ -37,6 +37,36 @@ pub(super) fn count_ci(haystack: &str, needle: &str) -> usize {
     count
 }
 
+/// The next place of one needle in one haystack, for positions that only move forward: each search
+/// resumes where the last one ended, so finding every occurrence costs one pass over the text.
+struct Ahead<'n> {
+    needle: &'n str,
+    /// The last answer, and the position it was searched from.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl<'n> Ahead<'n> {
+    fn new(needle: &'n str) -> Self {
+        Ahead { needle, last: None }
+    }
+
+    /// The first occurrence at or after `from` (ASCII case ignored), with `from` never smaller than in the
+    /// previous call.
+    fn find(&mut self, haystack: &str, from: usize) -> Option<usize> {
+        if let Some((searched_from, found)) = self.last {
+            debug_assert!(from >= searched_from, "positions only move forward");
+            match found {
+                Some(at) if at >= from => return Some(at),
+                None => return None,
+                Some(_) => {}
+            }
+        }
+        let found = find_ci(haystack, self.needle, from);
+        self.last = Some((from, found));
+        found
+    }
+}
+
 /// Whether a `<p>` is still open after `text`, given whether one was open before it.
 pub(super) fn p_left_open(text: &str, open_before: bool) -> bool {
     match (rfind_p_open(text), text.rfind("</p>")) {
@@ -81,12 +111,16 @@ pub(super) struct Piece {
     pub range: Range<usize>,
 }
 
-/// Split an HTML region into tags of interest and the text between them.
+/// Split an HTML region into tags of interest and the text between them. Linear in the region: every
+/// search for what comes next resumes where the previous one stopped.
 pub(super) fn html_pieces(region: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut pos = 0;
     let mut text_start = 0;
     let bytes = region.as_bytes();
+    let (mut next_gt, mut next_newline) = (Ahead::new(">"), Ahead::new("\n"));
+    let (mut next_p_close, mut next_details_close) = (Ahead::new("</p>"), Ahead::new("</details>"));
+    let mut next_summary_close = Ahead::new("</summary>");
     let flush_text = |pieces: &mut Vec<Piece>, from: usize, to: usize| {
         if region[from..to].trim().is_empty() {
             return;
@@ -98,9 +132,9 @@ pub(super) fn html_pieces(region: &str) -> Vec<Piece> {
             pos += 1;
             continue;
         }
-        let rest = &region[pos..];
-        let tag_end = match rest.find('>') {
-            Some(e) if !rest[..e].contains('\n') || rest.starts_with("<details") => pos + e + 1,
+        let line_end = next_newline.find(region, pos).unwrap_or(region.len());
+        let tag_end = match next_gt.find(region, pos) {
+            Some(e) if e < line_end || region[pos..].starts_with("<details") => e + 1,
             _ => {
                 pos += 1;
                 continue;
@@ -118,12 +152,14 @@ pub(super) fn html_pieces(region: &str) -> Vec<Piece> {
             }
             "summary" => {
                 flush_text(&mut pieces, text_start, pos);
-                let line_end = region[tag_end..].find('\n').map_or(region.len(), |i| tag_end + i);
-                let line = &region[tag_end..line_end];
-                let (end, closed_by_p) = match (find_ci(line, "</summary>", 0), find_ci(line, "</p>", 0)) {
-                    (Some(i), _) => (tag_end + i + "</summary>".len(), false),
-                    (None, Some(i)) => (tag_end + i + "</p>".len(), true),
-                    (None, None) => match find_ci(region, "</summary>", tag_end) {
+                let line_end = next_newline.find(region, tag_end).unwrap_or(region.len());
+                let summary_close = next_summary_close.find(region, tag_end);
+                let p_close = next_p_close.find(region, tag_end);
+                let on_line = |at: Option<usize>| at.filter(|&i| i < line_end);
+                let (end, closed_by_p) = match (on_line(summary_close), on_line(p_close)) {
+                    (Some(i), _) => (i + "</summary>".len(), false),
+                    (None, Some(i)) => (i + "</p>".len(), true),
+                    (None, None) => match summary_close {
                         Some(i) => (i + "</summary>".len(), false),
                         None => (line_end, false),
                     },
@@ -135,8 +171,8 @@ pub(super) fn html_pieces(region: &str) -> Vec<Piece> {
             }
             "p" => {
                 flush_text(&mut pieces, text_start, pos);
-                let close = find_ci(region, "</p>", tag_end);
-                let details_close = find_ci(region, "</details>", tag_end);
+                let close = next_p_close.find(region, tag_end);
+                let details_close = next_details_close.find(region, tag_end);
                 let content_end = match (close, details_close) {
                     (Some(c), Some(d)) if d < c => d,
                     (Some(c), _) => c,
@@ -182,10 +218,11 @@ pub(super) fn pieces_can_start_tag(s: &str) -> bool {
 }
 
 pub(super) fn tag_name(tag: &str) -> String {
-    let inner = tag.trim_start_matches('<');
+    let inner = tag.strip_prefix('<').unwrap_or(tag);
     let closing = inner.starts_with('/');
     let name: String = inner
-        .trim_start_matches('/')
+        .strip_prefix('/')
+        .unwrap_or(inner)
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-')
         .collect::<String>()

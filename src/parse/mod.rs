@@ -37,6 +37,10 @@ pub enum ParseError {
     UnclosedFrontMatter,
     #[error("front matter is {size} bytes; the limit is {limit} bytes (is the closing `---` missing?)")]
     FrontMatterTooLarge { size: usize, limit: usize },
+    #[error(
+        "front matter nests `[` or `{{` more than {limit} levels deep at line {line}; flatten the value or quote it"
+    )]
+    FrontMatterTooDeep { line: u32, limit: usize },
     #[error("invalid YAML in front matter at line {line}: {message}; fix the YAML or quote the value")]
     Yaml { line: u32, column: u32, message: String },
     #[error("front matter is not a YAML mapping of keys to values (line {line}); write `key: value` lines")]
@@ -50,6 +54,7 @@ impl ParseError {
             ParseError::NulByte { line }
             | ParseError::NotUtf8 { line, .. }
             | ParseError::Yaml { line, .. }
+            | ParseError::FrontMatterTooDeep { line, .. }
             | ParseError::NotAMapping { line } => *line,
             ParseError::UnclosedFrontMatter => 1,
             _ => 0,

@@ -45,10 +45,13 @@ const STAGE_WORDS_ZH: &[&str] = &[
     "掌声和笑声",
 ];
 
+/// The longest text a stage direction holds inside its brackets, in characters.
+const MAX_STAGE_CHARS: usize = 30;
+
 /// True for the inside of a stage direction's brackets.
 pub(super) fn is_stage_word(inner: &str, square: bool) -> bool {
     let inner = inner.trim();
-    if inner.is_empty() || inner.chars().count() > 30 {
+    if inner.is_empty() || inner.chars().count() > MAX_STAGE_CHARS {
         return false;
     }
     if STAGE_WORDS_ZH.contains(&inner) || STAGE_WORDS_EN.contains(&inner.to_ascii_lowercase().as_str()) {
@@ -69,7 +72,10 @@ pub(super) fn find_stage(text: &str) -> Option<(usize, usize)> {
             _ => continue,
         };
         let after = start + open.len_utf8();
-        if let Some(len) = text[after..].find(close) {
+        // A stage direction is short (spaces inside its brackets aside): look for its closing bracket only
+        // that far, so that a long run of opening brackets costs linear time.
+        let near = text[after..].char_indices().take(2 * MAX_STAGE_CHARS + 2).find(|&(_, c)| c == close);
+        if let Some((len, _)) = near {
             if is_stage_word(&text[after..after + len], square) {
                 return Some((start, after + len + close.len_utf8()));
             }

@@ -113,7 +113,7 @@ fn an_input_is_never_overwritten() {
     let before = fs::read(&input).unwrap();
     let result = bitext(&["convert", input.to_str().unwrap(), "-o", dir.path().to_str().unwrap(), "-l", "bi"]);
     assert_eq!(result.status.code(), Some(1));
-    assert!(stderr(&result).contains("would overwrite an input"), "{}", stderr(&result));
+    assert!(stderr(&result).contains("inside the output folder"), "{}", stderr(&result));
     assert_eq!(fs::read(&input).unwrap(), before);
 }
 

@@ -176,23 +176,47 @@ impl<'d> DocRenderer<'d> {
         let title_href = format!("text/{}title.xhtml", self.prefix);
         pages.push(Page { href: title_href.clone(), xhtml: self.title_page(&title) });
         nav.push(NavEntry { level: self.level, label: title.clone(), href: title_href });
+        // One page per section, except that a section with nothing under its heading shares the page of
+        // the section after it: no page holds a lone heading, and a file of bare headings makes few pages.
         let mut number = 0;
-        for section in &self.doc.sections {
+        let mut open: Option<(String, String, String)> = None;
+        for (k, section) in self.doc.sections.iter().enumerate() {
             if section.blocks.is_empty() && section.heading.is_none() {
                 continue;
             }
-            number += 1;
-            let href = format!("text/{}s{number:03}.xhtml", self.prefix);
-            let label = self.section_label(section, number);
-            let body = self.section(section, &label);
-            pages.push(Page {
-                href: href.clone(),
-                xhtml: page(book_lang(self.view), &label, self.css_href, body_class(self.view), &body),
-            });
             let depth = section.heading.as_ref().map_or(0, |h| self.depth(h.level));
-            nav.push(NavEntry { level: self.level + 1 + depth, label, href });
+            let (href, label, body) = match open.take() {
+                None => {
+                    number += 1;
+                    let href = format!("text/{}s{number:03}.xhtml", self.prefix);
+                    let label = self.section_label(section, number);
+                    let body = self.section(section, &label, None);
+                    nav.push(NavEntry { level: self.level + 1 + depth, label: label.clone(), href: href.clone() });
+                    (href, label, body)
+                }
+                Some((href, first_label, mut body)) => {
+                    let id = format!("{}h{k}", self.prefix);
+                    let label = self.section_label(section, number);
+                    body.push_str(&self.section(section, &label, Some(&id)));
+                    let anchored = format!("{href}#{id}");
+                    nav.push(NavEntry { level: self.level + 1 + depth, label, href: anchored });
+                    (href, first_label, body)
+                }
+            };
+            if section.blocks.is_empty() {
+                open = Some((href, label, body));
+            } else {
+                pages.push(self.section_page(href, &label, &body));
+            }
+        }
+        if let Some((href, label, body)) = open {
+            pages.push(self.section_page(href, &label, &body));
         }
         RenderedDoc { pages, nav, glossary: self.glossary }
+    }
+
+    fn section_page(&self, href: String, label: &str, body: &str) -> Page {
+        Page { href, xhtml: page(book_lang(self.view), label, self.css_href, body_class(self.view), body) }
     }
 
     /// How far below the document's top heading level a heading is (0, 1 or 2).
@@ -266,9 +290,14 @@ impl<'d> DocRenderer<'d> {
         page(book_lang(view), title, self.css_href, body_class(view), &b)
     }
 
-    fn section(&mut self, section: &Section, label: &str) -> String {
+    /// A section as XHTML; `id` when it does not start its page, so the table of contents can point at it.
+    fn section(&mut self, section: &Section, label: &str, id: Option<&str>) -> String {
         let mut b = String::new();
-        b.push_str("<section epub:type=\"chapter\" role=\"doc-chapter\"");
+        b.push_str("<section");
+        if let Some(id) = id {
+            let _ = write!(b, " id=\"{id}\"");
+        }
+        b.push_str(" epub:type=\"chapter\" role=\"doc-chapter\"");
         match &section.heading {
             Some(h) => {
                 let level = 2 + self.depth(h.level);

@@ -234,16 +234,23 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
     let en_cap = 2 * limits.en_line;
     let fits = |piece: &Piece, max: usize, lang: Lang| {
         let text = if piece.voice.is_some() { format!("- {}", piece.text) } else { piece.text.clone() };
+        // Two lines of `max` and the spaces trimmed at the break: anything longer cannot fit.
+        if len(&text) > 2 * max + 2 {
+            return false;
+        }
         let ls = lines(&text, max, lang);
         ls.len() <= 2 && ls.iter().all(|l| len(l) <= max)
     };
-    let mut i = 0;
-    while i < pairs.len() {
-        let (z, e) = &pairs[i];
-        let over_zh = limits.zh && !fits(z, limits.zh_line, Lang::Zh);
-        let over_en = limits.en && !fits(e, limits.en_line, Lang::En);
+    // Pairs still to look at, the next on top; pairs done, in order. A pair that does not fit is cut in
+    // two and both halves go back on top, so a long segment costs n log n, never n squared.
+    pairs.reverse();
+    let mut todo = pairs;
+    let mut done: Vec<(Piece, Piece)> = Vec::new();
+    while let Some((z, e)) = todo.pop() {
+        let over_zh = limits.zh && !fits(&z, limits.zh_line, Lang::Zh);
+        let over_en = limits.en && !fits(&e, limits.en_line, Lang::En);
         if !(over_zh || over_en) {
-            i += 1;
+            done.push((z, e));
             continue;
         }
         let (lead, lead_lang, other, other_lang) =
@@ -253,7 +260,7 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
                 (&e.text, Lang::En, &z.text, Lang::Zh)
             };
         let Some(k) = cut_near(lead, len(lead) / 2, lead_lang) else {
-            i += 1;
+            done.push((z, e));
             continue;
         };
         let (a, b) = split_at_char(lead, k);
@@ -264,10 +271,9 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
             (parts[0].clone(), parts.get(1).cloned().unwrap_or_default())
         };
         if a.is_empty() || b.is_empty() {
-            i += 1;
+            done.push((z, e));
             continue;
         }
-        let (z, e) = pairs.remove(i);
         let (first, second) = if lead_lang == Lang::Zh {
             (
                 (Piece { text: a, voice: z.voice }, Piece { text: oa, voice: e.voice }),
@@ -279,11 +285,10 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
                 (Piece { text: ob, voice: None }, Piece { text: b, voice: None }),
             )
         };
-        pairs.insert(i, second);
-        pairs.insert(i, first);
+        todo.push(second);
+        todo.push(first);
     }
-    pairs
-        .into_iter()
+    done.into_iter()
         .filter(|(z, e)| !(z.text.is_empty() && e.text.is_empty()))
         .map(|(z, e)| CueText { zh: z.text, en: e.text, speaker_zh: z.voice, speaker_en: e.voice })
         .collect()
@@ -324,6 +329,12 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
     }
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
+    // Han characters before each position, so that "is either line without Chinese" costs nothing.
+    let mut han_before = Vec::with_capacity(n + 1);
+    han_before.push(0usize);
+    for &c in &chars {
+        han_before.push(han_before.last().copied().unwrap_or(0) + usize::from(crate::script::is_han(c)));
+    }
     // Balanced lines, preferring a break after a clause mark: each character of imbalance costs 2, a
     // break after punctuation earns 5, a line over the limit costs 100 a character.
     let mut best: Option<(isize, usize)> = None;
@@ -346,9 +357,7 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
         let after_mark =
             matches!(chars[k - 1], '，' | '、' | '；' | '：' | '。' | '！' | '？' | ',' | ';' | ':' | '.' | '—');
         // A Chinese line with no Chinese in it (a lone product name) reads badly: avoid it.
-        let bare = lang == Lang::Zh
-            && (!chars[..k].iter().any(|&c| crate::script::is_han(c))
-                || !chars[k..].iter().any(|&c| crate::script::is_han(c)));
+        let bare = lang == Lang::Zh && (han_before[k] == 0 || han_before[n] == han_before[k]);
         let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 }
             + if bare { 30 } else { 0 }
             + if inside_word { 60 } else { 0 };

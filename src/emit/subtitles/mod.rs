@@ -219,13 +219,18 @@ fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) 
     Track { cues, timing, view: paired.view, wpm: options.wpm, limits, diagnostics }
 }
 
-/// `HH:MM:SS`, `MM:SS` or seconds.
+/// The longest video a duration may give: a thousand hours.
+const MAX_VIDEO_SECONDS: f32 = 3_600_000.0;
+
+/// `HH:MM:SS`, `MM:SS` or seconds (`90`, `90.5`): a finite length of at least a second and at most a
+/// thousand hours; `None` otherwise.
 pub fn parse_duration(s: &str) -> Option<f32> {
     let s = s.trim();
-    if let Ok(secs) = s.parse::<f32>() {
-        return (secs > 0.0).then_some(secs);
-    }
-    timing::parse_time(s).filter(|d| *d > 0.0)
+    let seconds = match s.parse::<f32>() {
+        Ok(secs) => secs,
+        Err(_) => timing::parse_time(s)?,
+    };
+    (seconds.is_finite() && (1.0..=MAX_VIDEO_SECONDS).contains(&seconds)).then_some(seconds)
 }
 
 /// The visible lines of a cue, Chinese above English; `voice` renders a change of speaker (a `<v …>` tag
@@ -358,5 +363,9 @@ mod tests {
         assert_eq!(parse_duration("00:10:00"), Some(600.0));
         assert_eq!(parse_duration("90"), Some(90.0));
         assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("90.5"), Some(90.5));
+        for bad in ["inf", "NaN", "1e300", "0.5", "0", "-3", "5000:00:00"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
     }
 }

@@ -12,6 +12,8 @@ pub enum CaptionError {
     BadTime(String),
     #[error("no timed cues found; give an SRT or WebVTT file")]
     NoCues,
+    #[error("cue at line {line} ends before it starts or starts before the cue above it; fix the times or give another track")]
+    NotIncreasing { line: u32 },
 }
 
 /// One unit of speech on the timeline.
@@ -88,7 +90,12 @@ pub fn read_captions(text: &str) -> Result<Vec<CaptionWord>, CaptionError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let mut words: Vec<CaptionWord> = Vec::new();
     let mut cues = 0;
+    let mut line_no = 1u32;
+    let mut last_start = f32::NEG_INFINITY;
     for block in text.split("\n\n") {
+        let block_line = line_no;
+        line_no += block.matches('\n').count() as u32 + 2;
+        let skipped = block.lines().take_while(|l| !l.contains("-->")).count() as u32;
         let mut lines = block.lines().skip_while(|l| !l.contains("-->"));
         let Some(timing) = lines.next() else { continue };
         let mut parts = timing.split("-->");
@@ -96,6 +103,10 @@ pub fn read_captions(text: &str) -> Result<Vec<CaptionWord>, CaptionError> {
         let start = parse_time(a.trim()).ok_or_else(|| CaptionError::BadTime(a.trim().to_string()))?;
         let end = parse_time(b.split_whitespace().next().unwrap_or(""))
             .ok_or_else(|| CaptionError::BadTime(b.trim().to_string()))?;
+        if !(start.is_finite() && end.is_finite() && end >= start && start >= last_start) {
+            return Err(CaptionError::NotIncreasing { line: block_line + skipped });
+        }
+        last_start = start;
         let body: String = lines.map(strip_tags).collect::<Vec<_>>().join(" ");
         let mut cue_words: Vec<String> = normalised_words(&body);
         // Rolling captions repeat the previous cue's words at the start of the next: drop the overlap.
@@ -259,6 +270,16 @@ pub(crate) fn apply_rules(spans: &[Range<f32>], min: f32, max: f32, gap: f32) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn caption_times_must_go_forward() {
+        let good = "1\n00:00:01,000 --> 00:00:02,000\nhello there\n\n2\n00:00:02,000 --> 00:00:03,500\nagain\n";
+        assert_eq!(read_captions(good).unwrap().len(), 3);
+        let backwards = "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\nlater\n\n00:00:01.000 --> 00:00:02.000\nearlier\n";
+        assert_eq!(read_captions(backwards), Err(CaptionError::NotIncreasing { line: 6 }));
+        let inverted = "1\n00:00:05,000 --> 00:00:04,000\nodd\n";
+        assert_eq!(read_captions(inverted), Err(CaptionError::NotIncreasing { line: 2 }));
+    }
 
     #[test]
     fn pinning_interpolates_between_anchors() {

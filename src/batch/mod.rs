@@ -1,21 +1,26 @@
 //! The batch driver: inputs in, files out, one report per input.
 //!
 //! This is the one place that knows both the front end and the back ends, and the only library code that
-//! touches the file system. It walks folders, parses each input once, selects each requested view once
-//! and hands it to every writer of that view, writes every output atomically (temporary file, then
-//! rename) under the output folder only, never over an input, and keeps going when a file fails. It never
-//! prints: the CLI reports what it returns, in input order.
+//! touches the file system. It finds the inputs (`inputs`), parses each once, selects each requested view
+//! once and hands it to every writer of that view, writes every output atomically inside the output
+//! folder only (`output`), and keeps going when a file fails. It never prints: the CLI reports what it
+//! returns, in input order.
+
+mod inputs;
+mod output;
+
+pub use inputs::{collect_inputs, InputOptions};
+pub use output::{remove_in_flight, OutputRoot};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::book::{plan_parts, BookSpec, Members};
 use crate::emit::{BookWriter, Languages, WriteOptions, Writer};
-use crate::ir::{Document, Metadata};
+use crate::ir::{Document, Lang, Metadata};
 use crate::parse;
 use crate::select::{select, View};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 /// What to make of every input.
@@ -23,7 +28,6 @@ use std::path::{Component, Path, PathBuf};
 pub struct Plan {
     pub formats: Vec<&'static dyn Writer>,
     pub views: Vec<View>,
-    pub out_dir: PathBuf,
     pub options: WriteOptions,
 }
 
@@ -48,7 +52,7 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn new(input: &Path) -> Self {
+    pub fn new(input: &Path) -> Self {
         FileReport { input: input.to_path_buf(), outputs: Vec::new(), diagnostics: Vec::new(), lines: Vec::new() }
     }
 
@@ -72,7 +76,7 @@ impl FileReport {
     }
 
     /// Keep the lines of `text` that this report's diagnostics point at.
-    fn keep_lines(&mut self, text: &str) {
+    pub fn keep_lines(&mut self, text: &str) {
         let mut wanted: Vec<u32> = self.diagnostics.iter().map(|d| d.line).filter(|&l| l > 0).collect();
         wanted.sort_unstable();
         wanted.dedup();
@@ -91,59 +95,6 @@ impl FileReport {
             }
         }
     }
-}
-
-/// Expand the command line's inputs: files as given, folders walked (sorted by name, hidden entries
-/// skipped, symbolic links followed) for `*.md` and `*.markdown`. What cannot be read (a path that does
-/// not exist, an unreadable folder, a broken link, a link loop) comes back as a failed report naming its
-/// path, and everything else is still found.
-pub fn collect_inputs(args: &[PathBuf]) -> (Vec<Input>, Vec<FileReport>) {
-    let mut inputs = Vec::new();
-    let mut problems = Vec::new();
-    for arg in args {
-        match fs::metadata(arg) {
-            Ok(meta) if meta.is_dir() => walk(arg, &mut inputs, &mut problems),
-            Ok(_) => inputs.push(Input { path: arg.clone(), rel_dir: PathBuf::new() }),
-            Err(err) => problems.push(FileReport::failing(
-                arg,
-                Diagnostic::error(0, format!("cannot read input: {err}")).with_hint("check the path"),
-            )),
-        }
-    }
-    (inputs, problems)
-}
-
-fn walk(root: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<FileReport>) {
-    let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-    let entries = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
-    for entry in entries.filter_entry(|e| !hidden(e)) {
-        match entry {
-            Ok(entry) => {
-                let path = entry.path();
-                let is_transcript = path.extension().is_some_and(|e| e == "md" || e == "markdown");
-                if entry.file_type().is_file() && is_transcript {
-                    let rel_dir = path.parent().and_then(|p| p.strip_prefix(root).ok()).unwrap_or(Path::new(""));
-                    inputs.push(Input { path: path.to_path_buf(), rel_dir: rel_dir.to_path_buf() });
-                }
-            }
-            Err(err) => problems.push(walk_problem(root, &err)),
-        }
-    }
-}
-
-/// A folder entry that could not be walked, reported against its own path.
-fn walk_problem(root: &Path, err: &walkdir::Error) -> FileReport {
-    let path = err.path().unwrap_or(root);
-    let why = match (err.loop_ancestor(), err.io_error()) {
-        (Some(ancestor), _) => Diagnostic::error(0, format!("symbolic link loop back to {}", ancestor.display()))
-            .with_hint("the link was not followed; remove it or point it elsewhere"),
-        (None, Some(io)) if io.kind() == std::io::ErrorKind::NotFound => {
-            Diagnostic::error(0, "broken symbolic link").with_hint("remove the link or restore what it points to")
-        }
-        (None, Some(io)) => Diagnostic::error(0, format!("cannot read: {io}")).with_hint("check its permissions"),
-        (None, None) => Diagnostic::error(0, err.to_string()),
-    };
-    FileReport::failing(path, why)
 }
 
 /// The file name for one view of one input in one format: `<stem>.<ext>` (bilingual, or a format that is
@@ -181,25 +132,73 @@ fn stem_of(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "untitled".into())
 }
 
-/// Run `work` on a pool of `jobs` threads, or on the global pool.
-fn with_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> T {
-    match jobs.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build().ok()) {
-        Some(pool) => pool.install(work),
-        None => work(),
+/// At most this many worker threads per core: more only costs memory and start-up time.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
+/// The cores of this machine (1 when the system does not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The worker threads of a run: `jobs` of them (one per core by default), fewer when the system will
+/// not start that many, none when it will not start any; then everything runs on the calling thread.
+pub struct Workers {
+    pool: Option<rayon::ThreadPool>,
+    /// Why there are fewer threads than asked for, when there are.
+    pub warning: Option<Diagnostic>,
+}
+
+impl Workers {
+    pub fn new(jobs: Option<usize>) -> Workers {
+        let wanted = jobs.unwrap_or_else(cores).clamp(1, MAX_JOBS_PER_CORE * cores());
+        let mut threads = wanted;
+        loop {
+            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+                Ok(pool) => {
+                    let warning = (threads < wanted).then(|| {
+                        Diagnostic::warning(0, format!("the system would not start {wanted} threads; using {threads}"))
+                    });
+                    return Workers { pool: Some(pool), warning };
+                }
+                Err(err) if threads == 1 => {
+                    let why = format!("the system would not start a worker thread ({err}); working on one thread");
+                    return Workers { pool: None, warning: Some(Diagnostic::warning(0, why)) };
+                }
+                Err(_) => threads /= 2,
+            }
+        }
+    }
+
+    /// `f` over every item, results in the items' order: on the pool, or one by one without one.
+    fn map<I: Sync, T: Send>(&self, items: &[I], f: impl Fn(&I) -> T + Sync + Send) -> Vec<T> {
+        match &self.pool {
+            Some(pool) => pool.install(|| items.par_iter().map(f).collect()),
+            None => items.iter().map(f).collect(),
+        }
+    }
+
+    /// Run `work` on the pool (so that parallel work inside it uses these threads), or here.
+    fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
     }
 }
 
-/// Convert every input; reports come back in input order. `jobs` caps the worker threads.
-pub fn convert_all(inputs: &[Input], plan: &Plan, jobs: Option<usize>) -> Vec<FileReport> {
-    let claims = claim_outputs(inputs, plan);
-    with_threads(jobs, || {
-        inputs.par_iter().zip(claims.par_iter()).map(|(input, claim)| convert_one(input, claim, plan)).collect()
-    })
+/// Convert every input into `root`; reports come back in input order. Temporary files that killed
+/// runs left in `root` are swept first.
+pub fn convert_all(inputs: &[Input], plan: &Plan, root: &OutputRoot, workers: &Workers) -> Vec<FileReport> {
+    root.sweep_stale_temporaries();
+    let claims = claim_outputs(inputs, plan, root);
+    let work: Vec<(&Input, &Claim)> = inputs.iter().zip(claims.iter()).collect();
+    workers.map(&work, |(input, claim)| convert_one(input, claim, plan, root))
 }
 
 /// One output an input may write.
 struct Target {
-    path: PathBuf,
+    /// Below the output folder.
+    rel: PathBuf,
     writer: &'static dyn Writer,
 }
 
@@ -207,42 +206,35 @@ struct Target {
 type Claim = Result<Vec<(View, Vec<Target>)>, Diagnostic>;
 
 /// The outputs each input may write, decided before any work starts: an output that another input already
-/// claims, or that is an input itself, is refused for the later input.
-fn claim_outputs(inputs: &[Input], plan: &Plan) -> Vec<Claim> {
-    let input_paths: HashSet<PathBuf> = inputs.iter().filter_map(|i| fs::canonicalize(&i.path).ok()).collect();
+/// claims is refused for the later input.
+fn claim_outputs(inputs: &[Input], plan: &Plan, root: &OutputRoot) -> Vec<Claim> {
     let mut owners: HashMap<PathBuf, PathBuf> = HashMap::new();
     let targets = targets(plan);
     inputs
         .iter()
         .map(|input| {
-            let dir = plan.out_dir.join(safe_rel(&input.rel_dir));
+            let dir = safe_rel(&input.rel_dir);
             let stem = stem_of(&input.path);
             let mut claimed = Vec::new();
             for (view, writers) in &targets {
-                let mut paths = Vec::new();
+                let mut outputs = Vec::new();
                 for &writer in writers {
-                    let path = dir.join(output_name(&stem, writer, *view));
-                    if let Some(owner) = owners.get(&path) {
+                    let rel = dir.join(output_name(&stem, writer, *view));
+                    if let Some(owner) = owners.get(&rel) {
+                        let path = root.path().join(&rel);
                         return Err(Diagnostic::error(
                             0,
                             format!("output {} is also the output of {}", path.display(), owner.display()),
                         )
                         .with_hint("convert one of them separately"));
                     }
-                    if fs::canonicalize(&path).is_ok_and(|p| input_paths.contains(&p)) {
-                        return Err(Diagnostic::error(
-                            0,
-                            format!("output {} would overwrite an input", path.display()),
-                        )
-                        .with_hint("choose another --out folder"));
-                    }
-                    paths.push(Target { path, writer });
+                    outputs.push(Target { rel, writer });
                 }
-                claimed.push((*view, paths));
+                claimed.push((*view, outputs));
             }
-            for (_, paths) in &claimed {
-                for target in paths {
-                    owners.insert(target.path.clone(), input.path.clone());
+            for (_, outputs) in &claimed {
+                for target in outputs {
+                    owners.insert(target.rel.clone(), input.path.clone());
                 }
             }
             Ok(claimed)
@@ -255,7 +247,7 @@ fn safe_rel(rel: &Path) -> PathBuf {
     rel.components().filter(|c| matches!(c, Component::Normal(_))).map(|c| c.as_os_str()).collect()
 }
 
-fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
+fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> FileReport {
     let targets = match claim {
         Ok(t) => t,
         Err(why) => return FileReport::failing(&input.path, why.clone()),
@@ -275,7 +267,7 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
     for (view, outputs) in targets {
         let Some(selected) = select(&parsed.doc, *view) else {
             let what = match view.lang() {
-                Some(crate::ir::Lang::Zh) => "no Chinese text",
+                Some(Lang::Zh) => "no Chinese text",
                 _ => "no English text",
             };
             let formats: Vec<&str> = outputs.iter().map(|t| t.writer.name()).collect();
@@ -283,7 +275,7 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
             report.diagnostics.push(Diagnostic::warning(0, message));
             for target in outputs {
                 // A stale output from an earlier run would now be wrong: remove it.
-                let _ = fs::remove_file(&target.path);
+                root.remove(&target.rel);
             }
             continue;
         };
@@ -291,8 +283,8 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
             match target.writer.write(&selected, &plan.options) {
                 Ok(written) => {
                     report.diagnostics.extend(written.diagnostics);
-                    match write_atomic(&target.path, &written.bytes) {
-                        Ok(()) => report.outputs.push(target.path.clone()),
+                    match root.write(&target.rel, &written.bytes) {
+                        Ok(()) => report.outputs.push(root.path().join(&target.rel)),
                         Err(why) => report.diagnostics.push(why),
                     }
                 }
@@ -307,7 +299,13 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan) -> FileReport {
 /// Read and parse one input. On failure: the error, and the text when it was readable, so the report can
 /// show the line it points at.
 fn read(path: &Path) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
-    let bytes = fs::read(path).map_err(|err| (Diagnostic::error(0, format!("cannot read file: {err}")), None))?;
+    let cannot = |err: std::io::Error| (Diagnostic::error(0, format!("cannot read file: {err}")), None);
+    let size = fs::metadata(path).map_err(cannot)?.len();
+    if size > parse::MAX_INPUT_BYTES as u64 {
+        let too_large = parse::ParseError::TooLarge { size: size as usize, limit: parse::MAX_INPUT_BYTES };
+        return Err((too_large.to_diagnostic(), None));
+    }
+    let bytes = fs::read(path).map_err(cannot)?;
     parse::parse(&bytes, &path.to_string_lossy()).map_err(|err| (err.to_diagnostic(), String::from_utf8(bytes).ok()))
 }
 
@@ -334,28 +332,18 @@ impl Members for MemberFiles<'_> {
     }
 }
 
-/// Make one book of every input with `writer`. Inputs are read twice: once for their metadata (to group
-/// and order them), then again, a few at a time, while the book is written, so memory does not grow with
-/// the size of the archive.
+/// Make one book of every input with `writer`, written to `out`. Inputs are read twice: once for their
+/// metadata (to group and order them), then again, a few at a time, while the book is written, so memory
+/// does not grow with the size of the archive.
 pub fn make_book(
     inputs: &[Input],
     out: &Path,
     writer: &dyn BookWriter,
     spec: &BookSpec,
     options: &WriteOptions,
-    jobs: Option<usize>,
+    workers: &Workers,
 ) -> BookReport {
-    with_threads(jobs, || make_book_inner(inputs, out, writer, spec, options))
-}
-
-fn make_book_inner(
-    inputs: &[Input],
-    out: &Path,
-    writer: &dyn BookWriter,
-    spec: &BookSpec,
-    options: &WriteOptions,
-) -> BookReport {
-    let scanned: Vec<(FileReport, Option<Metadata>)> = inputs.par_iter().map(scan).collect();
+    let scanned: Vec<(FileReport, Option<Metadata>)> = workers.map(inputs, scan);
     let mut reports: Vec<FileReport> = Vec::with_capacity(scanned.len());
     let mut members: Vec<(usize, Metadata)> = Vec::new();
     for (i, (report, meta)) in scanned.into_iter().enumerate() {
@@ -364,19 +352,41 @@ fn make_book_inner(
         }
         reports.push(report);
     }
+    let failed = |reports: Vec<FileReport>, why: Diagnostic| BookReport {
+        inputs: reports,
+        chapters: 0,
+        failure: Some(why),
+        diagnostics: Vec::new(),
+    };
     let overwrites_input = fs::canonicalize(out)
         .ok()
         .is_some_and(|o| inputs.iter().any(|i| fs::canonicalize(&i.path).ok().as_ref() == Some(&o)));
     if overwrites_input {
         let why =
             Diagnostic::error(0, format!("{} is an input", out.display())).with_hint("choose another output file");
-        return BookReport { inputs: reports, chapters: 0, failure: Some(why), diagnostics: Vec::new() };
+        return failed(reports, why);
     }
+    let Some(name) = out.file_name() else {
+        return failed(reports, Diagnostic::error(0, format!("{} is not a file name", out.display())));
+    };
+    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let root = match OutputRoot::open(folder) {
+        Ok(root) => root,
+        Err(why) => return failed(reports, why),
+    };
     let metas: Vec<&Metadata> = members.iter().map(|(_, m)| m).collect();
     let parts = plan_parts(&metas, spec.group_by, spec.sort);
     let files = MemberFiles { paths: members.iter().map(|(i, _)| inputs[*i].path.as_path()).collect() };
-    let written = write_with_temp(out, |file| {
-        writer.write_book(file, spec, &parts, &files, options).map_err(|e| Diagnostic::error_chain(&e))
+    let mut writer_failure = None;
+    let written = workers.run(|| {
+        root.write_with(Path::new(name), |file| {
+            writer.write_book(file, spec, &parts, &files, options).map_err(|e| {
+                let why = Diagnostic::error_chain(&e);
+                let message = why.message.clone();
+                writer_failure = Some(why);
+                std::io::Error::other(message)
+            })
+        })
     });
     match written {
         Ok(book) => {
@@ -391,8 +401,13 @@ fn make_book_inner(
             }
             BookReport { inputs: reports, chapters: book.chapters, failure: None, diagnostics: book.diagnostics }
         }
-        Err(why) => BookReport { inputs: reports, chapters: 0, failure: Some(why), diagnostics: Vec::new() },
+        Err(why) => failed(reports, writer_failure.unwrap_or(why)),
     }
+}
+
+/// Read every input and report what the front end finds, writing nothing; reports in input order.
+pub fn check_all(inputs: &[Input], workers: &Workers) -> Vec<FileReport> {
+    workers.map(inputs, |input| scan(input).0)
 }
 
 /// Parse one input for its metadata and diagnostics.
@@ -412,39 +427,6 @@ fn scan(input: &Input) -> (FileReport, Option<Metadata>) {
             (report, None)
         }
     }
-}
-
-/// Run `write` on a temporary file beside `path`, then rename it into place; on failure nothing is left.
-fn write_with_temp<T>(
-    path: &Path,
-    write: impl FnOnce(&mut fs::File) -> Result<T, Diagnostic>,
-) -> Result<T, Diagnostic> {
-    let io_error = |what: String| move |e: std::io::Error| Diagnostic::error(0, format!("{what}: {e}"));
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(io_error(format!("cannot create folder {}", dir.display())))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".bitext-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_error(format!("cannot create a file in {}", dir.display())))?;
-    let value = write(tmp.as_file_mut())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644))
-            .map_err(io_error(format!("cannot set the permissions of {}", path.display())))?;
-    }
-    tmp.persist(path).map_err(|e| io_error(format!("cannot write {}", path.display()))(e.error))?;
-    Ok(value)
-}
-
-/// Write `bytes` to `path` so that `path` is either untouched or complete: a temporary file in the same
-/// folder, renamed over it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    write_with_temp(path, |file| {
-        file.write_all(bytes).map_err(|e| Diagnostic::error(0, format!("cannot write {}: {e}", path.display())))
-    })
 }
 
 #[cfg(test)]
@@ -468,30 +450,16 @@ mod tests {
     }
 
     #[test]
-    fn atomic_write_leaves_no_temporary_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/out.md");
-        write_atomic(&path, b"hello").unwrap();
-        write_atomic(&path, b"again").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"again");
-        let names: Vec<_> = fs::read_dir(dir.path().join("sub")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["out.md"]);
-    }
-
-    #[test]
     fn colliding_outputs_are_refused_for_the_later_input() {
         let dir = tempfile::tempdir().unwrap();
-        let plan = Plan {
-            formats: vec![emit::find("md").unwrap()],
-            views: vec![View::Bi],
-            out_dir: dir.path().to_path_buf(),
-            options: WriteOptions::default(),
-        };
+        let plan =
+            Plan { formats: vec![emit::find("md").unwrap()], views: vec![View::Bi], options: WriteOptions::default() };
+        let root = OutputRoot::open(dir.path()).unwrap();
         let inputs = [
             Input { path: PathBuf::from("x/a.md"), rel_dir: PathBuf::new() },
             Input { path: PathBuf::from("y/a.md"), rel_dir: PathBuf::new() },
         ];
-        let claims = claim_outputs(&inputs, &plan);
+        let claims = claim_outputs(&inputs, &plan, &root);
         assert!(claims[0].is_ok());
         match &claims[1] {
             Err(why) => assert!(why.message.contains("also the output of x/a.md") && why.hint.is_some()),
@@ -513,7 +481,7 @@ mod tests {
         fs::write(root.join("notes.txt"), "x").unwrap();
         symlink(root.join("missing.md"), root.join("broken.md")).unwrap();
         symlink(root, root.join("sub/loop")).unwrap();
-        let (inputs, problems) = collect_inputs(&[root.to_path_buf()]);
+        let (inputs, problems) = collect_inputs(&[root.to_path_buf()], &InputOptions::default());
         let found: Vec<_> = inputs.iter().map(|i| i.path.strip_prefix(root).unwrap().to_path_buf()).collect();
         assert_eq!(found, [PathBuf::from("a.md"), PathBuf::from("sub/b.md")]);
         assert_eq!(inputs[1].rel_dir, PathBuf::from("sub"));

@@ -1,0 +1,137 @@
+//! Which files a run reads: files named on the command line, and the transcripts found by walking the
+//! folders named there.
+//!
+//! Folders are walked sorted by name, hidden entries skipped. Symbolic links are followed while they
+//! stay inside the folders named (a link loop is reported, never followed forever); a link that leads
+//! elsewhere is skipped with a warning unless the user asks to follow it (`follow`). The output folder
+//! and everything in it are never read as input, and a file reached twice is read once. What cannot be
+//! read is reported against its own path, and everything else is still found.
+
+use super::{FileReport, Input};
+use crate::diag::Diagnostic;
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// How to find inputs.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// Read what symbolic links point to even outside the folders named (ripgrep's `-L`).
+    pub follow: bool,
+    /// The output folder, canonical: never read from.
+    pub exclude: Option<PathBuf>,
+}
+
+/// Expand the command line's inputs into the transcripts to read, and reports for what could not be
+/// read or was skipped (a skipped link is a warning, an unreadable entry an error).
+pub fn collect_inputs(args: &[PathBuf], options: &InputOptions) -> (Vec<Input>, Vec<FileReport>) {
+    let roots: Vec<PathBuf> = args.iter().filter(|a| a.is_dir()).filter_map(|a| fs::canonicalize(a).ok()).collect();
+    let mut found = Found { options, roots: &roots, inputs: Vec::new(), reports: Vec::new(), seen: HashSet::new() };
+    for arg in args {
+        match fs::metadata(arg) {
+            Ok(meta) if meta.is_dir() => found.walk(arg),
+            Ok(_) => match fs::canonicalize(arg) {
+                Ok(real) if found.excluded(&real) => found.reports.push(FileReport::failing(
+                    arg,
+                    Diagnostic::error(0, "the file is inside the output folder")
+                        .with_hint("choose another --out folder"),
+                )),
+                Ok(real) => found.add(arg.clone(), PathBuf::new(), real),
+                Err(err) => found.cannot_read(arg, &err),
+            },
+            Err(err) => found.cannot_read(arg, &err),
+        }
+    }
+    (found.inputs, found.reports)
+}
+
+struct Found<'a> {
+    options: &'a InputOptions,
+    /// The folders named, canonical: links may lead anywhere inside them.
+    roots: &'a [PathBuf],
+    inputs: Vec<Input>,
+    reports: Vec<FileReport>,
+    /// Canonical paths of the inputs so far.
+    seen: HashSet<PathBuf>,
+}
+
+impl Found<'_> {
+    fn add(&mut self, path: PathBuf, rel_dir: PathBuf, real: PathBuf) {
+        if self.seen.insert(real) {
+            self.inputs.push(Input { path, rel_dir });
+        }
+    }
+
+    fn excluded(&self, real: &Path) -> bool {
+        excluded(self.options, real)
+    }
+
+    fn cannot_read(&mut self, path: &Path, err: &std::io::Error) {
+        let why = Diagnostic::error(0, format!("cannot read input: {err}")).with_hint("check the path");
+        self.reports.push(FileReport::failing(path, why));
+    }
+
+    fn walk(&mut self, root: &Path) {
+        let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+        let (options, roots) = (self.options, self.roots);
+        let mut skipped: Vec<FileReport> = Vec::new();
+        let walker = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+        let entries = walker.filter_entry(|e| {
+            if hidden(e) {
+                return false;
+            }
+            let Ok(real) = fs::canonicalize(e.path()) else { return true };
+            if excluded(options, &real) {
+                return false;
+            }
+            let outside = e.path_is_symlink() && !roots.iter().any(|r| real.starts_with(r));
+            if outside && !options.follow {
+                let why = Diagnostic::warning(
+                    0,
+                    format!("symbolic link leads outside the input folders, to {}", real.display()),
+                )
+                .with_hint("it was skipped; pass --follow to read what links point to");
+                skipped.push(FileReport::failing(e.path(), why));
+                return false;
+            }
+            true
+        });
+        for entry in entries {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    let is_transcript = path.extension().is_some_and(|e| e == "md" || e == "markdown");
+                    if entry.file_type().is_file() && is_transcript {
+                        let rel_dir = path.parent().and_then(|p| p.strip_prefix(root).ok()).unwrap_or(Path::new(""));
+                        match fs::canonicalize(path) {
+                            Ok(real) => self.add(path.to_path_buf(), rel_dir.to_path_buf(), real),
+                            Err(err) => self.cannot_read(path, &err),
+                        }
+                    }
+                }
+                Err(err) => self.reports.push(walk_problem(root, &err)),
+            }
+        }
+        self.reports.extend(skipped);
+    }
+}
+
+/// True for what lies in the output folder.
+fn excluded(options: &InputOptions, real: &Path) -> bool {
+    options.exclude.as_deref().is_some_and(|out| real.starts_with(out))
+}
+
+/// A folder entry that could not be walked, reported against its own path.
+fn walk_problem(root: &Path, err: &walkdir::Error) -> FileReport {
+    let path = err.path().unwrap_or(root);
+    let why = match (err.loop_ancestor(), err.io_error()) {
+        (Some(ancestor), _) => Diagnostic::error(0, format!("symbolic link loop back to {}", ancestor.display()))
+            .with_hint("the link was not followed; remove it or point it elsewhere"),
+        (None, Some(io)) if io.kind() == std::io::ErrorKind::NotFound => {
+            Diagnostic::error(0, "broken symbolic link").with_hint("remove the link or restore what it points to")
+        }
+        (None, Some(io)) => Diagnostic::error(0, format!("cannot read: {io}")).with_hint("check its permissions"),
+        (None, None) => Diagnostic::error(0, err.to_string()),
+    };
+    FileReport::failing(path, why)
+}

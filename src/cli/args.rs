@@ -1,0 +1,237 @@
+//! The command line's words: clap definitions only. What they mean for each stage is `cli`'s job; no
+//! library type derives anything of clap.
+
+use crate::emit::pdf::{FontSpec, Paper};
+use crate::emit::subtitles::parse_duration;
+use crate::select::View;
+use crate::theme::Layout;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bitext",
+    version,
+    about = "Convert bilingual Chinese/English transcripts into markdown, text and more",
+    long_about = "bitext reads transcripts written as markdown with YAML front matter, where each Chinese \
+paragraph is followed by its English original in a <details> block, and writes them out as bilingual or \
+single-language documents.",
+    after_help = "Examples:\n  bitext convert talks/ -o out                 every talk in every language as markdown\n  \
+bitext convert talk.md -t md,txt -l en -o out English-only markdown and text\n  \
+bitext convert - -t md -l zh < talk.md        Chinese-only markdown on standard output\n  \
+bitext check talks/                           report problems with file and line"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert transcripts (files, folders walked for *.md, or - for standard input)
+    #[command(after_help = "Outputs mirror the input folders under --out: <stem>.<ext> for bilingual, \
+<stem>.zh.<ext> and <stem>.en.<ext> for one language, <stem>.json for the IR.\n\nExamples:\n  \
+bitext convert corpus/ -o out\n  bitext convert a.md b.md -t md,txt,json -l zh,en -o out -j 4\n  \
+cat a.md | bitext convert - -t txt -l en")]
+    Convert(ConvertArgs),
+    /// Make one EPUB anthology of many transcripts: a part per group, a chapter per transcript
+    #[command(after_help = "Examples:\n  bitext book corpus/ -o archive.epub\n  \
+bitext book corpus/ -o archive.en.epub --lang en --group-by speaker --sort title --title \"Talks\"")]
+    Book(BookArgs),
+    /// Report problems in transcripts without writing anything; exits 1 if any input has an error
+    #[command(after_help = "Example:\n  bitext check corpus/ --quiet")]
+    Check(CheckArgs),
+    /// List the output formats
+    Formats,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Transcript files, folders (walked for *.md), or - for standard input (output then goes to standard output)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder
+    #[arg(short, long, value_name = "DIR", default_value = "bitext-out")]
+    pub out: PathBuf,
+    /// Output formats, comma-separated (see `bitext formats`)
+    #[arg(short = 't', long = "to", value_name = "FORMATS", value_delimiter = ',', default_value = "md")]
+    pub formats: Vec<String>,
+    /// Languages: bi (both), zh, en; comma-separated
+    #[arg(short, long, value_name = "LANGS", value_delimiter = ',', default_value = "bi,zh,en")]
+    pub lang: Vec<View>,
+    /// Worker threads (default: one per core; at most four per core)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Read what symbolic links in input folders point to, even outside those folders
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    #[command(flatten)]
+    pub subtitles: SubtitleArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SubtitleArgs {
+    /// Subtitles: speaking rate for estimated timing, in English words per minute (40 to 400)
+    #[arg(long, value_name = "N", default_value_t = 160.0, value_parser = words_per_minute)]
+    pub wpm: f32,
+    /// Subtitles: length of the video (HH:MM:SS or seconds, at least one); scales the timing to it
+    #[arg(long, value_name = "HH:MM:SS", value_parser = video_length)]
+    pub duration: Option<f32>,
+    /// Subtitles: a timed English caption track (SRT or WebVTT) of the same video to align to
+    #[arg(long, value_name = "CAPTIONS")]
+    pub align: Option<PathBuf>,
+    /// Subtitles: CRLF line endings
+    #[arg(long)]
+    pub crlf: bool,
+    /// Subtitles: start files with a UTF-8 byte-order mark
+    #[arg(long)]
+    pub bom: bool,
+    /// Subtitles: characters per Chinese line (4 to 60)
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(4..=60))]
+    pub max_zh: u16,
+    /// Subtitles: characters per English line (10 to 120)
+    #[arg(long, value_name = "N", default_value_t = 42, value_parser = clap::value_parser!(u16).range(10..=120))]
+    pub max_en: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct StyleArgs {
+    /// Theme of books and PDFs: a built-in name (classic, modern) or a folder holding epub.css and pdf.yaml
+    #[arg(long, value_name = "NAME|DIR", default_value = "classic")]
+    pub theme: String,
+    /// PDF: how a bilingual page is laid out (default: the theme's)
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
+    /// PDF: paper size
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: PaperArg,
+    /// PDF: the Chinese font file, with a face index for collections (.ttc)
+    #[arg(long, value_name = "PATH[:INDEX]")]
+    pub font_zh: Option<FontSpec>,
+    /// PDF: the Latin font file, with a face index for collections
+    #[arg(long, value_name = "PATH[:INDEX]")]
+    pub font_en: Option<FontSpec>,
+}
+
+#[derive(Debug, Args)]
+pub struct BookArgs {
+    /// Transcript files or folders (walked for *.md)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The book to write
+    #[arg(short, long, value_name = "FILE.epub|FILE.pdf")]
+    pub out: PathBuf,
+    /// Format of the book: epub or pdf (default: from the output's extension, else epub)
+    #[arg(short = 't', long = "to", value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Language of the book: bi (both), zh or en
+    #[arg(short, long, value_name = "LANG", default_value = "bi")]
+    pub lang: View,
+    /// Title of the book (default: the input folder's name)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// One part per value of this front-matter key
+    #[arg(long, value_enum, default_value = "category")]
+    pub group_by: GroupArg,
+    /// Order of transcripts inside a part
+    #[arg(long, value_enum, default_value = "date")]
+    pub sort: SortArg,
+    /// Worker threads (default: one per core; at most four per core)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Read what symbolic links in input folders point to, even outside those folders
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `--layout`: the command line's names for `theme::Layout`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Each Chinese passage, then its English below
+    Interleaved,
+    /// Chinese and English side by side
+    Parallel,
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(arg: LayoutArg) -> Layout {
+        match arg {
+            LayoutArg::Interleaved => Layout::Interleaved,
+            LayoutArg::Parallel => Layout::Parallel,
+        }
+    }
+}
+
+/// `--paper`: the command line's names for `emit::pdf::Paper`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    A5,
+    Letter,
+}
+
+impl From<PaperArg> for Paper {
+    fn from(arg: PaperArg) -> Paper {
+        match arg {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::A5 => Paper::A5,
+            PaperArg::Letter => Paper::Letter,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum GroupArg {
+    Category,
+    Area,
+    Speaker,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SortArg {
+    Date,
+    Title,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Transcript files, folders (walked for *.md), or - for standard input
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Read what symbolic links in input folders point to, even outside those folders
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Print errors and the summary only, no warnings
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `--wpm`: a speaking rate people actually speak at.
+fn words_per_minute(s: &str) -> Result<f32, String> {
+    let wpm: f32 = s.trim().parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if wpm.is_finite() && (40.0..=400.0).contains(&wpm) {
+        Ok(wpm)
+    } else {
+        Err(format!("{s} words per minute is not a speaking rate; give 40 to 400"))
+    }
+}
+
+/// `--duration`: `HH:MM:SS`, `MM:SS` or seconds, at least one second.
+fn video_length(s: &str) -> Result<f32, String> {
+    parse_duration(s).ok_or_else(|| format!("`{s}` is not a video length; give HH:MM:SS or seconds, at least 1"))
+}

@@ -1,0 +1,348 @@
+//! The command line: from flags to per-stage options, the commands, and the exit code. This is the only
+//! module that prints (through `report`) and the only one that touches the process: signals, standard
+//! input and output.
+
+mod args;
+mod report;
+
+pub use args::{
+    BookArgs, CheckArgs, Cli, Command, ConvertArgs, GroupArg, ReportArgs, SortArg, StyleArgs, SubtitleArgs,
+};
+
+use crate::batch::{self, FileReport, InputOptions, OutputRoot, Plan, Workers};
+use crate::diag::Diagnostic;
+use crate::emit::book::{BookSpec, GroupBy, SortBy};
+use crate::emit::pdf::{FontRequest, FontSet, PdfOptions};
+use crate::emit::subtitles::{read_captions, SubtitleOptions};
+use crate::emit::{self, Uses, WriteOptions, Writer};
+use crate::parse;
+use crate::select::View;
+use crate::theme::{Layout, Theme};
+use anyhow::Context;
+use report::{line_of, Messages};
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Exit codes, as ripgrep uses them; a run ended by a signal exits 128 + the signal's number.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_SOME_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Run a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    if matches!(cli.command, Command::Convert(_) | Command::Book(_)) {
+        remove_temporaries_on_interrupt();
+    }
+    let result = match cli.command {
+        Command::Convert(args) => convert(args),
+        Command::Book(args) => book(args),
+        Command::Check(args) => check(args),
+        Command::Formats => formats(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            Messages::new(false).say(&format!("error: {err:#}"));
+            EXIT_USAGE
+        }
+    }
+}
+
+/// On SIGINT or SIGTERM, remove the temporary files being written and exit 130 or 143: an interrupted
+/// run leaves its outputs whole or untouched. Without a thread to watch for signals (the system would
+/// not start one), the default actions stay in place.
+fn remove_temporaries_on_interrupt() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else { return };
+    let watcher = move || {
+        if let Some(signal) = signals.forever().next() {
+            batch::remove_in_flight();
+            std::process::exit(128 + signal);
+        }
+    };
+    // When the thread cannot start, the closure (and with it the signal registration) is dropped.
+    let _ = std::thread::Builder::new().name("signals".into()).spawn(watcher);
+}
+
+/// Bytes to standard output. A closed pipe (`| head`) is not an error; any other failure is exit 1.
+fn to_stdout(bytes: &[u8]) -> i32 {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            Messages::new(false).say(&format!("error: cannot write to standard output: {e}"));
+            EXIT_SOME_FAILED
+        }
+    }
+}
+
+/// A problem that stops a whole run before it starts, as an error for `run` to report.
+fn fatal(d: Diagnostic) -> anyhow::Error {
+    match d.hint {
+        Some(hint) => anyhow::anyhow!("{}; {hint}", d.message),
+        None => anyhow::anyhow!("{}", d.message),
+    }
+}
+
+fn formats() -> anyhow::Result<i32> {
+    let mut list = String::new();
+    for w in emit::writers() {
+        let f = w.format();
+        list.push_str(&format!("{:<6} .{:<5} {}\n", f.name, f.extension, f.description));
+    }
+    Ok(to_stdout(list.as_bytes()))
+}
+
+fn writers_for(names: &[String]) -> anyhow::Result<Vec<&'static dyn Writer>> {
+    let mut out: Vec<&'static dyn Writer> = Vec::new();
+    for name in names {
+        let name = name.trim();
+        let writer = emit::find(name).ok_or_else(|| {
+            let known: Vec<_> = emit::writers().iter().map(|w| w.name()).collect();
+            anyhow::anyhow!("unknown format `{name}`; choose from {}", known.join(", "))
+        })?;
+        if !out.iter().any(|w| w.name() == writer.name()) {
+            out.push(writer);
+        }
+    }
+    Ok(out)
+}
+
+/// The worker threads for `-j`, with a word when there are fewer than asked for.
+fn workers(jobs: Option<u32>, messages: &mut Messages) -> Workers {
+    let cap = batch::MAX_JOBS_PER_CORE * batch::cores();
+    if let Some(j) = jobs.filter(|&j| j as usize > cap) {
+        let why = format!("-j {j} is more than {} threads per core; using {cap}", batch::MAX_JOBS_PER_CORE);
+        messages.diagnostic("bitext", None, &Diagnostic::warning(0, why));
+    }
+    let workers = Workers::new(jobs.map(|j| j as usize));
+    if let Some(why) = &workers.warning {
+        messages.diagnostic("bitext", None, why);
+    }
+    workers
+}
+
+fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
+    let formats = writers_for(&args.formats)?;
+    let mut views = args.lang.clone();
+    views.sort();
+    views.dedup();
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        return convert_stdin(&args, &formats, &views);
+    }
+    let uses = uses_of(&formats);
+    let mut options = write_options(&args.style, uses)?;
+    options.subtitles = subtitle_options(&args.subtitles, uses)?;
+    let root = OutputRoot::open(&args.out).map_err(fatal)?;
+    let found = InputOptions { follow: args.follow, exclude: Some(root.canonical().to_path_buf()) };
+    let (inputs, mut reports) = batch::collect_inputs(&args.inputs, &found);
+    if inputs.is_empty() && reports.is_empty() {
+        anyhow::bail!("no *.md files found in the given folders");
+    }
+    let mut messages = Messages::new(args.report.quiet);
+    let workers = workers(args.jobs, &mut messages);
+    let plan = Plan { formats, views, options };
+    reports.extend(batch::convert_all(&inputs, &plan, &root, &workers));
+    Ok(exit_code(messages.reports(&reports, "converted")))
+}
+
+fn exit_code(failed: usize) -> i32 {
+    if failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Standard input to standard output: one format, one language.
+fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[View]) -> anyhow::Result<i32> {
+    if args.inputs.len() != 1 || formats.len() != 1 || views.len() != 1 {
+        anyhow::bail!("with - as input, give exactly one input, one --to format and one --lang");
+    }
+    let uses = uses_of(formats);
+    let mut options = write_options(&args.style, uses)?;
+    options.subtitles = subtitle_options(&args.subtitles, uses)?;
+    let mut messages = Messages::new(args.report.quiet);
+    let name = "<stdin>";
+    let Some(parsed) = read_stdin(name, &mut messages)? else { return Ok(EXIT_SOME_FAILED) };
+    for d in &parsed.diagnostics {
+        messages.diagnostic(name, line_of(&parsed.text, d.line), d);
+    }
+    let Some(written) = emit::render(formats[0], &parsed.doc, views[0], &options)? else {
+        let what = if views[0] == View::En { "no English text" } else { "no Chinese text" };
+        messages.diagnostic(name, None, &Diagnostic::warning(0, format!("{what}; nothing written")));
+        return Ok(EXIT_OK);
+    };
+    for note in &written.diagnostics {
+        messages.diagnostic(name, line_of(&parsed.text, note.line), note);
+    }
+    Ok(to_stdout(&written.bytes))
+}
+
+/// Read and parse standard input; `None` (the error reported) when it is not a transcript.
+fn read_stdin(name: &str, messages: &mut Messages) -> anyhow::Result<Option<parse::Parsed>> {
+    let mut bytes = Vec::new();
+    let limit = parse::MAX_INPUT_BYTES as u64 + 1;
+    io::stdin().lock().take(limit).read_to_end(&mut bytes).context("cannot read standard input")?;
+    match parse::parse(&bytes, name) {
+        Ok(parsed) => Ok(Some(parsed)),
+        Err(err) => {
+            let source = String::from_utf8(bytes).ok();
+            let diag = err.to_diagnostic();
+            messages.diagnostic(name, source.as_deref().and_then(|s| line_of(s, diag.line)), &diag);
+            Ok(None)
+        }
+    }
+}
+
+/// What the chosen formats use, together.
+fn uses_of(formats: &[&'static dyn Writer]) -> Uses {
+    formats
+        .iter()
+        .map(|w| w.format().uses)
+        .fold(Uses::default(), |a, b| Uses { pdf: a.pdf || b.pdf, subtitles: a.subtitles || b.subtitles })
+}
+
+/// The subtitle settings; the caption track is read only when a subtitle format was asked for.
+fn subtitle_options(args: &SubtitleArgs, uses: Uses) -> anyhow::Result<SubtitleOptions> {
+    if !uses.subtitles {
+        return Ok(SubtitleOptions::default());
+    }
+    let captions = match &args.align {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read caption track {}", path.display()))?;
+            let words = read_captions(&text).with_context(|| format!("cannot use caption track {}", path.display()))?;
+            Some(Arc::new(words))
+        }
+        None => None,
+    };
+    Ok(SubtitleOptions {
+        wpm: args.wpm,
+        duration: args.duration,
+        captions,
+        crlf: args.crlf,
+        bom: args.bom,
+        zh_line: usize::from(args.max_zh),
+        en_line: usize::from(args.max_en),
+    })
+}
+
+/// Per-stage options from the flags and the environment (`SOURCE_DATE_EPOCH`). Fonts are found and
+/// parsed only when a chosen format uses them, once for the whole run.
+fn write_options(style: &StyleArgs, uses: Uses) -> anyhow::Result<WriteOptions> {
+    let theme = Theme::load(&style.theme)?;
+    let fonts = if uses.pdf {
+        let request =
+            FontRequest { families: theme.pdf.fonts.clone(), zh: style.font_zh.clone(), en: style.font_en.clone() };
+        Some(Arc::new(FontSet::load(&request)?))
+    } else {
+        None
+    };
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => Some(
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH must be whole seconds since 1970, not `{v}`"))?,
+        ),
+        _ => None,
+    };
+    Ok(WriteOptions {
+        theme,
+        source_date_epoch,
+        pdf: PdfOptions { fonts, paper: style.paper.into(), layout: style.layout.map(Layout::from) },
+        subtitles: Default::default(),
+    })
+}
+
+fn book(args: BookArgs) -> anyhow::Result<i32> {
+    let name = match args.format.as_deref() {
+        Some(f) => f.to_string(),
+        None if args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => "pdf".to_string(),
+        None => "epub".to_string(),
+    };
+    let (writer, book_writer) = emit::find(&name).and_then(|w| Some((w, w.book()?))).ok_or_else(|| {
+        let known: Vec<&str> = emit::book_formats().collect();
+        anyhow::anyhow!("a book is {}, not `{name}`", known.join(" or "))
+    })?;
+    let options = write_options(&args.style, writer.format().uses)?;
+    let (inputs, mut reports) =
+        batch::collect_inputs(&args.inputs, &InputOptions { follow: args.follow, exclude: None });
+    let mut messages = Messages::new(args.report.quiet);
+    if inputs.is_empty() {
+        if reports.is_empty() {
+            anyhow::bail!("no *.md files found in the given folders");
+        }
+        return Ok(exit_code(messages.reports(&reports, "read")));
+    }
+    let title = args.title.clone().unwrap_or_else(|| {
+        let folder = args.inputs.iter().find(|p| p.is_dir()).and_then(|p| std::fs::canonicalize(p).ok());
+        folder
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Anthology".into())
+    });
+    let workers = workers(args.jobs, &mut messages);
+    let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
+    let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &options, &workers);
+    reports.extend(made.inputs);
+    let code = exit_code(messages.reports(&reports, "read"));
+    let book_name = args.out.display().to_string();
+    match made.failure {
+        Some(why) => {
+            let why = Diagnostic { message: format!("cannot write the book: {}", why.message), ..why };
+            messages.diagnostic(&book_name, None, &why);
+            Ok(EXIT_SOME_FAILED)
+        }
+        None => {
+            for d in &made.diagnostics {
+                messages.diagnostic(&book_name, None, d);
+            }
+            messages.say(&format!("wrote {book_name} ({} transcripts)", made.chapters));
+            Ok(code)
+        }
+    }
+}
+
+fn group(g: GroupArg) -> GroupBy {
+    match g {
+        GroupArg::Category => GroupBy::Category,
+        GroupArg::Area => GroupBy::Area,
+        GroupArg::Speaker => GroupBy::Speaker,
+        GroupArg::None => GroupBy::None,
+    }
+}
+
+fn sort(s: SortArg) -> SortBy {
+    match s {
+        SortArg::Date => SortBy::Date,
+        SortArg::Title => SortBy::Title,
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<i32> {
+    let mut messages = Messages::new(args.report.quiet);
+    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+        if args.inputs.len() != 1 {
+            anyhow::bail!("with - as input, give no other input");
+        }
+        let name = "<stdin>";
+        let Some(parsed) = read_stdin(name, &mut messages)? else {
+            messages.say("checked 0 files, 1 failed, 0 warnings");
+            return Ok(EXIT_SOME_FAILED);
+        };
+        let mut report = FileReport::new(&PathBuf::from(name));
+        report.diagnostics = parsed.diagnostics;
+        report.keep_lines(&parsed.text);
+        return Ok(exit_code(messages.reports(&[report], "checked")));
+    }
+    let (inputs, mut reports) =
+        batch::collect_inputs(&args.inputs, &InputOptions { follow: args.follow, exclude: None });
+    if inputs.is_empty() && reports.is_empty() {
+        anyhow::bail!("no *.md files found in the given folders");
+    }
+    let workers = workers(None, &mut messages);
+    reports.extend(batch::check_all(&inputs, &workers));
+    Ok(exit_code(messages.reports(&reports, "checked")))
+}

@@ -1,0 +1,104 @@
+//! Everything the command line says on standard error: diagnostics rustc-style with their source line,
+//! and the one-line summary of a run.
+//!
+//! Writing a message must never stop or crash a run: when standard error is closed or full (`2>&-`,
+//! `2>/dev/full`, a pipe into `head` that has exited), the messages stop and the run goes on to the
+//! exit code it earned.
+
+use crate::batch::FileReport;
+use crate::diag::{Diagnostic, Severity};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use std::io::{self, IsTerminal, Write};
+
+/// Where messages go.
+pub(super) struct Messages {
+    /// Errors and the summary only, no warnings.
+    quiet: bool,
+    styled: bool,
+    /// A write failed: say nothing more.
+    closed: bool,
+}
+
+impl Messages {
+    pub fn new(quiet: bool) -> Messages {
+        Messages { quiet, styled: io::stderr().is_terminal(), closed: false }
+    }
+
+    /// One line (or several) of text, as it is.
+    pub fn say(&mut self, text: &str) {
+        if self.closed {
+            return;
+        }
+        let mut err = io::stderr().lock();
+        if writeln!(err, "{text}").and_then(|()| err.flush()).is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// One diagnostic about `path`, with its source line when there is one; warnings not when quiet.
+    pub fn diagnostic(&mut self, path: &str, line_text: Option<&str>, d: &Diagnostic) {
+        if self.quiet && d.severity == Severity::Warning {
+            return;
+        }
+        let rendered = render(path, line_text.filter(|_| d.line > 0), d, self.styled);
+        self.say(&rendered);
+    }
+
+    /// Every report in input order, errors first within a file, then the one-line summary (`verb` is
+    /// what happened to the files: converted, checked, read); returns how many files failed.
+    pub fn reports(&mut self, reports: &[FileReport], verb: &str) -> usize {
+        let mut failed = 0;
+        let mut warnings = 0;
+        let mut outputs = 0;
+        for report in reports {
+            let name = report.input.display().to_string();
+            let errors_first = report.diagnostics.iter().filter(|d| d.is_error());
+            for d in errors_first.chain(report.diagnostics.iter().filter(|d| !d.is_error())) {
+                self.diagnostic(&name, report.line(d.line), d);
+            }
+            warnings += report.warnings();
+            outputs += report.outputs.len();
+            failed += usize::from(report.failed());
+        }
+        let ok = reports.len() - failed;
+        let files = if ok == 1 { "file" } else { "files" };
+        let made = if verb == "converted" { format!(" ({outputs} outputs)") } else { String::new() };
+        self.say(&format!("{verb} {ok} {files}{made}, {failed} failed, {warnings} warnings"));
+        failed
+    }
+}
+
+/// Line `n` (1-based) of `text`.
+pub(super) fn line_of(text: &str, n: u32) -> Option<&str> {
+    n.checked_sub(1).and_then(|i| text.split('\n').nth(i as usize))
+}
+
+/// One diagnostic, rustc-style, with its source line when there is one, and its hint.
+fn render(path: &str, line_text: Option<&str>, d: &Diagnostic, styled: bool) -> String {
+    let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    match line_text {
+        Some(text) => {
+            let shown: String = text.chars().take(160).collect();
+            let start = shown.char_indices().nth(d.column.saturating_sub(1) as usize).map_or(0, |(i, _)| i);
+            let end = if shown.is_empty() { 0 } else { shown.len() };
+            let mut group = level.primary_title(&d.message).element(
+                Snippet::source(shown.as_str())
+                    .line_start(d.line as usize)
+                    .path(path)
+                    .annotation(AnnotationKind::Primary.span(start.min(end)..end)),
+            );
+            if let Some(hint) = &d.hint {
+                group = group.element(Level::HELP.message(hint));
+            }
+            renderer.render(&[group]).to_string()
+        }
+        None => match &d.hint {
+            Some(hint) => format!("{}: {}: {}\n  = help: {hint}", d.severity, path, d.message),
+            None => format!("{}: {}: {}", d.severity, path, d.message),
+        },
+    }
+}
