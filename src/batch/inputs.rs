@@ -9,7 +9,7 @@
 
 use super::{FileReport, Input};
 use crate::diag::Diagnostic;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +26,7 @@ pub struct InputOptions {
 /// read or was skipped (a skipped link is a warning, an unreadable entry an error).
 pub fn collect_inputs(args: &[PathBuf], options: &InputOptions) -> (Vec<Input>, Vec<FileReport>) {
     let roots: Vec<PathBuf> = args.iter().filter(|a| a.is_dir()).filter_map(|a| fs::canonicalize(a).ok()).collect();
-    let mut found = Found { options, roots: &roots, inputs: Vec::new(), reports: Vec::new(), seen: HashSet::new() };
+    let mut found = Found { options, roots: &roots, inputs: Vec::new(), reports: Vec::new(), seen: HashMap::new() };
     for arg in args {
         match fs::metadata(arg) {
             Ok(meta) if meta.is_dir() => found.walk(arg),
@@ -51,14 +51,25 @@ struct Found<'a> {
     roots: &'a [PathBuf],
     inputs: Vec<Input>,
     reports: Vec<FileReport>,
-    /// Canonical paths of the inputs so far.
-    seen: HashSet<PathBuf>,
+    /// Canonical paths of the inputs so far, with their place in `inputs`.
+    seen: HashMap<PathBuf, usize>,
 }
 
 impl Found<'_> {
+    /// Add an input unless its file is already one; a file reached both through a link and directly is
+    /// read under its own name.
     fn add(&mut self, path: PathBuf, rel_dir: PathBuf, real: PathBuf) {
-        if self.seen.insert(real) {
-            self.inputs.push(Input { path, rel_dir });
+        match self.seen.get(&real) {
+            None => {
+                self.seen.insert(real, self.inputs.len());
+                self.inputs.push(Input { path, rel_dir });
+            }
+            Some(&k) => {
+                let linked = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+                if linked(&self.inputs[k].path) && !linked(&path) {
+                    self.inputs[k] = Input { path, rel_dir };
+                }
+            }
         }
     }
 

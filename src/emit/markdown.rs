@@ -98,8 +98,12 @@ fn write_section(section: &Section, view: View, first: bool, out: &mut String) {
             }
             Block::ThematicBreak { .. } => out.push_str("* * *\n\n"),
             Block::Raw { text, .. } => {
-                out.push_str(text);
-                out.push_str("\n\n");
+                // Source the front end did not understand is shown, never run: markup in it is text.
+                for line in text.lines() {
+                    out.push_str(&escape_inline_text(line, true));
+                    out.push('\n');
+                }
+                out.push('\n');
             }
         }
     }

@@ -65,6 +65,24 @@ fn needs_block_escape(line: &str) -> bool {
     }
 }
 
+/// The scheme of a link target, lowercased, as a browser reads it (spaces and control characters
+/// before it and inside it ignored): `javascript` for ` Java\tScript:alert(1)`.
+fn scheme_of(url: &str) -> String {
+    let cleaned: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    match cleaned.split_once(':') {
+        Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)) => {
+            scheme.to_ascii_lowercase()
+        }
+        _ => String::new(),
+    }
+}
+
+/// True for link targets that run code or smuggle content instead of pointing somewhere: `javascript:`,
+/// `vbscript:` and `data:`. The front end drops such links (keeping their text), so no format carries one.
+fn runs_code(url: &str) -> bool {
+    matches!(scheme_of(url).as_str(), "javascript" | "vbscript" | "data")
+}
+
 /// Where a block's events came from, so inline warnings can name a line.
 pub(super) struct Origin<'d> {
     pub line: u32,
@@ -130,12 +148,19 @@ pub(super) fn convert(events: &[(Event<'_>, Range<usize>)], origin: &mut Origin<
                 }
                 let (frame, content) = stack.pop().expect("frame pushed at start");
                 let out = &mut stack.last_mut().expect("root frame").1;
-                out.push(match frame {
-                    Frame::Strong => Inline::Strong { content },
-                    Frame::Emphasis => Inline::Emphasis { content },
-                    Frame::Link(url) => Inline::Link { url, content },
+                match frame {
+                    Frame::Strong => out.push(Inline::Strong { content }),
+                    Frame::Emphasis => out.push(Inline::Emphasis { content }),
+                    Frame::Link(url) if runs_code(&url) => {
+                        origin.diagnostics.push(Diagnostic::warning(
+                            origin.line,
+                            format!("link to `{}` removed, its text kept; such links run code", scheme_of(&url)),
+                        ));
+                        out.extend(content);
+                    }
+                    Frame::Link(url) => out.push(Inline::Link { url, content }),
                     Frame::Root => unreachable!("root is never popped"),
-                });
+                }
             }
             Event::TaskListMarker(done) => push_text(out, if *done { "[x] " } else { "[ ] " }),
             _ => {}
@@ -512,6 +537,16 @@ fn collect_for_language(inlines: &[Inline], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_that_run_code_are_recognised_however_written() {
+        for url in ["javascript:alert(1)", " JavaScript:x", "java\tscript:x", "VBScript:x", "data:text/html,<b>"] {
+            assert!(runs_code(url), "{url}");
+        }
+        for url in ["https://example.com", "mailto:a@b.c", "#top", "notes.md", "javascript-guide.html"] {
+            assert!(!runs_code(url), "{url}");
+        }
+    }
     use crate::ir::GlossaryTerm;
 
     fn para(md: &str, lang: Lang) -> Conventions {

@@ -9,6 +9,7 @@ mod front_matter;
 mod glossary;
 mod html;
 mod inline;
+mod limits;
 mod pair;
 mod stage;
 mod text;
@@ -98,15 +99,23 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
-    let index = LineIndex::new(&text);
     let mut diagnostics = Vec::new();
     let split = front_matter::split(&text)?;
     let mut meta = match split.yaml {
         Some(yaml) => front_matter::read(yaml, split.yaml_first_line, &mut diagnostics)?,
         None => Default::default(),
     };
-    let body = &text[split.body_start..];
-    let units = body::units(body, split.body_start, &text, &index, &mut diagnostics);
+    let (body_start, has_front_matter) = (split.body_start, split.yaml.is_some());
+    let first_body_line = text[..body_start].matches('\n').count() as u32 + 1;
+    let (flattened, warnings) = limits::flatten_deep_quotes(&text[body_start..], first_body_line);
+    diagnostics.extend(warnings);
+    let text = match flattened {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(body) => format!("{}{body}", &text[..body_start]),
+    };
+    let index = LineIndex::new(&text);
+    let body = &text[body_start..];
+    let units = body::units(body, body_start, &text, &index, &mut diagnostics);
     let sections = pair::pair(units, &mut diagnostics);
     if meta.title.is_empty() {
         let first_heading = sections
@@ -121,7 +130,7 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
             meta.title = title_from_file_name(name);
             meta.title_from = TitleSource::FileName;
         }
-        let why = if split.yaml.is_some() { "front matter has no `title`" } else { "file has no front matter" };
+        let why = if has_front_matter { "front matter has no `title`" } else { "file has no front matter" };
         diagnostics.push(Diagnostic::warning(
             1,
             format!("{why}; using \"{}\" as the title, add a `title:` key to choose one", meta.title),

@@ -13,8 +13,21 @@ fn write_bi(doc: &Document) -> String {
     String::from_utf8(rendered.expect("bilingual markdown always has content").bytes).unwrap()
 }
 
+/// Source HTML the front end did not understand (`<div>`, `<style>`): bilingual markdown writes it as
+/// text, never as live markup, so it comes back as text (an English paragraph, which the next writing
+/// pairs with the Chinese before it), not as raw source.
+fn holds_raw_html(doc: &Document) -> bool {
+    doc.blocks().any(|b| matches!(b, bitext::ir::Block::Raw { text, .. } if text.contains('<')))
+}
+
 fn assert_round_trip(name: &str, text: &str) {
-    let first = parse::parse_str(text, name).unwrap().doc;
+    let mut first = parse::parse_str(text, name).unwrap().doc;
+    if holds_raw_html(&first) {
+        for _ in 0..2 {
+            first = parse::parse_str(&write_bi(&first), name).unwrap().doc;
+        }
+        assert!(!holds_raw_html(&first), "{name}: raw html written as live markup");
+    }
     let written = write_bi(&first);
     let second = parse::parse_str(&written, name).unwrap().doc;
     let (a, b) = (first.without_positions(), second.without_positions());

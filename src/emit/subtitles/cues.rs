@@ -55,6 +55,51 @@ fn plain(inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// The text without HTML-like tags, except the four that subtitle players draw (`<b>`, `<i>`, `<u>`,
+/// `<font>`): a tag is not speech, and SubRip has no way to show one as text. One pass, however many
+/// unclosed `<` the text holds.
+pub(crate) fn without_tags(text: &str) -> String {
+    if !text.contains('<') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    // The next `>` and the next `<` after the current one, searched again only once passed; a `None`
+    // is final (there is none further on).
+    let (mut next_gt, mut next_lt): (Option<Option<usize>>, Option<Option<usize>>) = (None, None);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let name_start = i + 1 + usize::from(bytes.get(i + 1) == Some(&b'/'));
+            if bytes.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+                if next_gt.is_none_or(|g| g.is_some_and(|g| g < i)) {
+                    next_gt = Some(text[i..].find('>').map(|g| i + g));
+                }
+                if next_lt.is_none_or(|l| l.is_some_and(|l| l <= i)) {
+                    next_lt = Some(text[i + 1..].find('<').map(|l| i + 1 + l));
+                }
+                let (gt, lt) = (next_gt.flatten(), next_lt.flatten());
+                if let Some(gt) = gt.filter(|&g| lt.is_none_or(|l| g < l)) {
+                    let name: String = text[name_start..gt]
+                        .chars()
+                        .take_while(char::is_ascii_alphanumeric)
+                        .map(|c| c.to_ascii_lowercase())
+                        .collect();
+                    if matches!(name.as_str(), "b" | "i" | "u" | "font") {
+                        out.push_str(&text[i..=gt]);
+                    }
+                    i = gt + 1;
+                    continue;
+                }
+            }
+        }
+        let c = text[i..].chars().next().expect("i is on a character boundary");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -65,7 +110,7 @@ fn pieces(side: &[Paragraph], lang: Lang) -> Vec<Piece> {
     for p in side {
         let mut text = String::new();
         plain(&p.content, &mut text);
-        let text = collapse(&text);
+        let text = collapse(&without_tags(&text));
         let voice = match &p.speaker {
             Some(Speaker::Named(n)) => Some(Voice::Named(n.clone())),
             Some(Speaker::Turn) => Some(Voice::Dash),
@@ -342,8 +387,8 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
         let inside_word = chars[k - 1].is_ascii_graphic() && chars[k].is_ascii_graphic();
         let boundary = match lang {
             Lang::En => chars[k] == ' ',
-            // Inside a Latin word only as a last resort (a long name in a short Chinese line).
-            Lang::Zh => !no_line_start(chars[k]),
+            // Between Chinese characters, or at a space; never inside a Latin word, a number or a name.
+            Lang::Zh => !no_line_start(chars[k]) && !inside_word,
         };
         if !boundary {
             continue;
@@ -358,9 +403,7 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
             matches!(chars[k - 1], '，' | '、' | '；' | '：' | '。' | '！' | '？' | ',' | ';' | ':' | '.' | '—');
         // A Chinese line with no Chinese in it (a lone product name) reads badly: avoid it.
         let bare = lang == Lang::Zh && (han_before[k] == 0 || han_before[n] == han_before[k]);
-        let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 }
-            + if bare { 30 } else { 0 }
-            + if inside_word { 60 } else { 0 };
+        let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 } + if bare { 30 } else { 0 };
         if best.is_none_or(|(c, _)| cost < c) {
             best = Some((cost, k));
         }
@@ -377,6 +420,30 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_are_not_speech_but_the_four_players_draw_stay() {
+        assert_eq!(without_tags("a <script>x</script> b <img src=x onerror=alert(1)> c"), "a x b  c");
+        assert_eq!(
+            without_tags("<b>bold</b> and <FONT color=red>red</FONT>"),
+            "<b>bold</b> and <FONT color=red>red</FONT>"
+        );
+        assert_eq!(without_tags("x < y and 3<4 > 2"), "x < y and 3<4 > 2");
+        let many = "<".repeat(100_000);
+        assert_eq!(without_tags(&many), many);
+        let unclosed = "<a".repeat(100_000);
+        assert_eq!(without_tags(&unclosed), unclosed);
+    }
+
+    #[test]
+    fn chinese_lines_never_break_inside_a_latin_word() {
+        let text = "我们用Perseverance Rover做了很多实验和测试工作";
+        for l in lines(text, 12, Lang::Zh) {
+            assert!(!l.starts_with("ance") && !l.ends_with("Persever"), "{l}");
+        }
+        let l = lines("使用Python语言编写的程序可以运行在Linux系统上面", 12, Lang::Zh);
+        assert!(l.iter().all(|x| !x.starts_with(|c: char| c.is_ascii_lowercase())), "{l:?}");
+    }
 
     fn para(text: &str) -> Paragraph {
         Paragraph { speaker: None, list: None, content: vec![Inline::text(text)] }

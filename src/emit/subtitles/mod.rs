@@ -119,6 +119,8 @@ fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) 
     // has no English.
     let mut texts: Vec<(CueText, std::ops::Range<usize>, u32)> = Vec::new();
     let mut units: Vec<Unit> = Vec::new();
+    // The normalised word of each unit, for aligning to a caption track; only kept when there is one.
+    let aligning = options.captions.is_some();
     let mut words: Vec<String> = Vec::new();
     let mut anchors: Vec<(usize, f32)> = Vec::new();
     let word_time = 60.0 / options.wpm.max(40.0);
@@ -141,17 +143,23 @@ fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) 
             if has_en {
                 for w in cue.en.split_whitespace() {
                     units.push(Unit { estimate: word_time });
-                    words.push(normalised_words(w).concat());
+                    if aligning {
+                        words.push(normalised_words(w).concat());
+                    }
                 }
             } else {
                 for _ in cue.zh.chars().filter(|&c| is_han(c)) {
                     units.push(Unit { estimate: 1.0 / CHINESE_CHARS_PER_SECOND });
-                    words.push(String::new());
+                    if aligning {
+                        words.push(String::new());
+                    }
                 }
             }
             if units.len() == start {
                 units.push(Unit { estimate: MIN_DURATION });
-                words.push(String::new());
+                if aligning {
+                    words.push(String::new());
+                }
             }
             // An estimate leaves readers the time the reading-speed rule asks for: the Chinese of a cue can
             // be longer than the English it was cut with.

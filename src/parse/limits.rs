@@ -1,0 +1,85 @@
+//! Bounds on nesting, so that reading stays linear in the input whatever it holds.
+//!
+//! Each level of block quote is read again from its own text; a line that opens thousands of them at
+//! once would cost the square of its length. Quote markers past `MAX_QUOTE_DEPTH` on a line are
+//! escaped here, before any parsing, so the text after them is kept as plain text, and the line is
+//! reported. Nothing is dropped and no line moves.
+
+use crate::diag::Diagnostic;
+use std::borrow::Cow;
+
+/// Block quotes nested deeper than this are kept as plain text.
+pub(super) const MAX_QUOTE_DEPTH: usize = 16;
+
+/// `body` with every quote marker past the limit escaped (`\>`), and a warning for each line touched.
+/// `first_line` is the 1-based line `body` starts at.
+pub(super) fn flatten_deep_quotes(body: &str, first_line: u32) -> (Cow<'_, str>, Vec<Diagnostic>) {
+    let mut warnings = Vec::new();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut offset = 0;
+    for (k, line) in body.split_inclusive('\n').enumerate() {
+        if let Some(cut) = past_limit(line) {
+            out.push_str(&body[copied..offset + cut]);
+            for c in line[cut..].chars() {
+                if c == '>' {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            copied = offset + line.len();
+            warnings.push(Diagnostic::warning(
+                first_line + k as u32,
+                format!(
+                    "block quotes nested more than {MAX_QUOTE_DEPTH} deep; the rest of the line is kept as plain text"
+                ),
+            ));
+        }
+        offset += line.len();
+    }
+    if warnings.is_empty() {
+        return (Cow::Borrowed(body), warnings);
+    }
+    out.push_str(&body[copied..]);
+    (Cow::Owned(out), warnings)
+}
+
+/// Where the quote markers of `line` pass the limit (the byte after the last marker allowed), when
+/// they do. Markers are `>` with optional spaces between, after at most three spaces of indentation.
+fn past_limit(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut i = bytes.iter().take(3).take_while(|&&b| b == b' ').count();
+    let mut depth = 0;
+    while i < bytes.len() && bytes[i] == b'>' {
+        depth += 1;
+        i += 1;
+        if depth == MAX_QUOTE_DEPTH {
+            let rest = &line[i..];
+            return rest.trim_start_matches([' ', '\t']).starts_with('>').then_some(i);
+        }
+        while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_quotes_are_escaped_past_the_limit_and_nothing_moves() {
+        let body = format!("a\n{}x\nb\n", "> ".repeat(40));
+        let (out, warnings) = flatten_deep_quotes(&body, 5);
+        assert_eq!(out.lines().count(), body.lines().count());
+        let deep = out.lines().nth(1).unwrap();
+        assert!(deep.starts_with(&"> ".repeat(MAX_QUOTE_DEPTH)), "{deep}");
+        assert_eq!(deep.matches("\\>").count(), 40 - MAX_QUOTE_DEPTH);
+        assert!(deep.ends_with('x'));
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, 6);
+        let shallow = format!("{}x\n", "> ".repeat(MAX_QUOTE_DEPTH));
+        assert!(matches!(flatten_deep_quotes(&shallow, 1).0, Cow::Borrowed(_)));
+    }
+}
