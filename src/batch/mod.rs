@@ -140,8 +140,8 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// The worker threads of a run: `jobs` of them (one per core by default), fewer when the system will
-/// not start that many, none when it will not start any; then everything runs on the calling thread.
+/// The worker threads of a run: `jobs` of them, fewer when the system will not start that many, none
+/// when it will not start any; then everything runs on the calling thread.
 pub struct Workers {
     pool: Option<rayon::ThreadPool>,
     /// Why there are fewer threads than asked for, when there are.
@@ -149,11 +149,18 @@ pub struct Workers {
 }
 
 impl Workers {
-    pub fn new(jobs: Option<usize>) -> Workers {
-        let wanted = jobs.unwrap_or_else(cores).clamp(1, MAX_JOBS_PER_CORE * cores());
+    /// `jobs` threads, or `per_core` for each core when not given: runs that write use two per core,
+    /// so that while one thread waits for its file to reach the disk another converts.
+    pub fn new(jobs: Option<usize>, per_core: usize) -> Workers {
+        let wanted = jobs.unwrap_or_else(|| per_core * cores()).clamp(1, MAX_JOBS_PER_CORE * cores());
+        Workers::start(wanted, |threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build())
+    }
+
+    /// Start `wanted` threads with `build`, halving the number on each failure down to one, then none.
+    fn start<E: std::fmt::Display>(wanted: usize, build: impl Fn(usize) -> Result<rayon::ThreadPool, E>) -> Workers {
         let mut threads = wanted;
         loop {
-            match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            match build(threads) {
                 Ok(pool) => {
                     let warning = (threads < wanted).then(|| {
                         Diagnostic::warning(0, format!("the system would not start {wanted} threads; using {threads}"))
@@ -465,6 +472,24 @@ mod tests {
             Err(why) => assert!(why.message.contains("also the output of x/a.md") && why.hint.is_some()),
             Ok(_) => panic!("second input must not claim the same output"),
         }
+    }
+
+    #[test]
+    fn workers_fall_back_to_fewer_threads_then_to_none() {
+        let only_two = Workers::start(8, |n| {
+            if n <= 2 {
+                rayon::ThreadPoolBuilder::new().num_threads(n).build().map_err(|e| e.to_string())
+            } else {
+                Err("no more threads".to_string())
+            }
+        });
+        assert_eq!(only_two.pool.as_ref().map(|p| p.current_num_threads()), Some(2));
+        assert!(only_two.warning.as_ref().is_some_and(|w| w.message.contains("using 2")));
+        let none = Workers::start(4, |_| Err::<rayon::ThreadPool, _>("no threads at all"));
+        assert!(none.pool.is_none());
+        assert!(none.warning.as_ref().is_some_and(|w| w.message.contains("one thread")));
+        assert_eq!(none.map(&[1, 2, 3], |x| x * 10), [10, 20, 30]);
+        assert_eq!(none.run(|| 7), 7);
     }
 
     #[cfg(unix)]

@@ -110,14 +110,14 @@ fn writers_for(names: &[String]) -> anyhow::Result<Vec<&'static dyn Writer>> {
     Ok(out)
 }
 
-/// The worker threads for `-j`, with a word when there are fewer than asked for.
-fn workers(jobs: Option<u32>, messages: &mut Messages) -> Workers {
+/// The worker threads for `-j` (else `per_core` a core), with a word when there are fewer than asked for.
+fn workers(jobs: Option<u32>, per_core: usize, messages: &mut Messages) -> Workers {
     let cap = batch::MAX_JOBS_PER_CORE * batch::cores();
     if let Some(j) = jobs.filter(|&j| j as usize > cap) {
         let why = format!("-j {j} is more than {} threads per core; using {cap}", batch::MAX_JOBS_PER_CORE);
         messages.diagnostic("bitext", None, &Diagnostic::warning(0, why));
     }
-    let workers = Workers::new(jobs.map(|j| j as usize));
+    let workers = Workers::new(jobs.map(|j| j as usize), per_core);
     if let Some(why) = &workers.warning {
         messages.diagnostic("bitext", None, why);
     }
@@ -142,7 +142,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
         anyhow::bail!("no *.md files found in the given folders");
     }
     let mut messages = Messages::new(args.report.quiet);
-    let workers = workers(args.jobs, &mut messages);
+    let workers = workers(args.jobs, 2, &mut messages);
     let plan = Plan { formats, views, options };
     reports.extend(batch::convert_all(&inputs, &plan, &root, &workers));
     Ok(exit_code(messages.reports(&reports, "converted")))
@@ -283,7 +283,7 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Anthology".into())
     });
-    let workers = workers(args.jobs, &mut messages);
+    let workers = workers(args.jobs, 1, &mut messages);
     let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
     let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &options, &workers);
     reports.extend(made.inputs);
@@ -342,7 +342,7 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
     }
-    let workers = workers(None, &mut messages);
+    let workers = workers(None, 1, &mut messages);
     reports.extend(batch::check_all(&inputs, &workers));
     Ok(exit_code(messages.reports(&reports, "checked")))
 }
