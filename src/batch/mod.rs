@@ -21,6 +21,7 @@ use crate::select::{select, View};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 /// What to make of every input.
@@ -287,15 +288,26 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> 
             continue;
         };
         for target in outputs {
-            match target.writer.write(&selected, &plan.options) {
-                Ok(written) => {
-                    report.diagnostics.extend(written.diagnostics);
-                    match root.write(&target.rel, &written.bytes) {
-                        Ok(()) => report.outputs.push(root.path().join(&target.rel)),
-                        Err(why) => report.diagnostics.push(why),
-                    }
+            // The writer writes straight into the output's temporary file; on any failure the file is
+            // thrown away and the writer's own error, with its causes, is what the report says.
+            let mut writer_failure = None;
+            let written = root.write_with(&target.rel, |file| {
+                let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, file);
+                let notes = target.writer.write(&selected, &plan.options, &mut buffered).map_err(|e| {
+                    let why = Diagnostic::error_chain(&e);
+                    let message = why.message.clone();
+                    writer_failure = Some(why);
+                    std::io::Error::other(message)
+                })?;
+                buffered.flush()?;
+                Ok(notes)
+            });
+            match written {
+                Ok(notes) => {
+                    report.diagnostics.extend(notes);
+                    report.outputs.push(root.path().join(&target.rel));
                 }
-                Err(err) => report.diagnostics.push(Diagnostic::error_chain(&err)),
+                Err(why) => report.diagnostics.push(writer_failure.unwrap_or(why)),
             }
         }
     }

@@ -8,7 +8,12 @@
 use crate::batch::FileReport;
 use crate::diag::{Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
+
+/// A file's diagnostics with the same message are shown this many times, then counted: a damaged file
+/// can hold thousands of the same problem.
+const SAME_MESSAGE_SHOWN: usize = 5;
 
 /// Where messages go.
 pub(super) struct Messages {
@@ -53,8 +58,24 @@ impl Messages {
         for report in reports {
             let name = report.input.display().to_string();
             let errors_first = report.diagnostics.iter().filter(|d| d.is_error());
+            // How often each message came, and the messages in the order they first came.
+            let mut said: HashMap<&str, usize> = HashMap::new();
+            let mut order: Vec<&Diagnostic> = Vec::new();
             for d in errors_first.chain(report.diagnostics.iter().filter(|d| !d.is_error())) {
-                self.diagnostic(&name, report.line(d.line), d);
+                let times = said.entry(d.message.as_str()).or_default();
+                *times += 1;
+                if *times == 1 {
+                    order.push(d);
+                }
+                if *times <= SAME_MESSAGE_SHOWN {
+                    self.diagnostic(&name, report.line(d.line), d);
+                }
+            }
+            for d in order {
+                let more = said[d.message.as_str()].saturating_sub(SAME_MESSAGE_SHOWN);
+                if more > 0 && (d.is_error() || !self.quiet) {
+                    self.say(&format!("note: {name}: {more} more like this: {}", d.message));
+                }
             }
             warnings += report.warnings();
             outputs += report.outputs.len();

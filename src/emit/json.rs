@@ -1,6 +1,7 @@
 //! The IR itself as versioned JSON (`"ir_version": 1`): for other tools, and for golden tests.
 
-use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use super::{EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
+use crate::diag::Diagnostic;
 use crate::select::Selected;
 
 /// The `json` writer: one file per input, whatever languages were asked for.
@@ -18,9 +19,14 @@ impl Writer for Json {
     fn format(&self) -> &'static Format {
         &FORMAT
     }
-    fn write(&self, selected: &Selected<'_>, _: &WriteOptions) -> Result<Written, EmitError> {
-        let mut bytes = serde_json::to_vec_pretty(selected.source()).map_err(|e| EmitError::failed("json", e))?;
-        bytes.push(b'\n');
-        Ok(bytes.into())
+    fn write(
+        &self,
+        selected: &Selected<'_>,
+        _: &WriteOptions,
+        out: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError> {
+        serde_json::to_writer_pretty(&mut *out, selected.source()).map_err(|e| EmitError::failed("json", e))?;
+        out.write_all(b"\n")?;
+        Ok(Vec::new())
     }
 }

@@ -5,7 +5,9 @@
 //! nothing of the other language.
 
 use super::clock::hms;
-use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use super::trailing::TrailingNewlines;
+use super::{EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
+use crate::diag::Diagnostic;
 use crate::ir::{Block, Document, Inline, Lang, Paragraph, Section, Segment, Speaker};
 use crate::select::{Selected, View};
 
@@ -24,24 +26,32 @@ impl Writer for Markdown {
     fn format(&self) -> &'static Format {
         &FORMAT
     }
-    fn write(&self, selected: &Selected<'_>, _: &WriteOptions) -> Result<Written, EmitError> {
-        Ok(write_markdown(selected.document(), selected.view).into_bytes().into())
+    fn write(
+        &self,
+        selected: &Selected<'_>,
+        _: &WriteOptions,
+        out: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError> {
+        write_markdown(selected.document(), selected.view, out)?;
+        Ok(Vec::new())
     }
 }
 
-/// `doc` as markdown for `view`: the canonical bilingual form, or one language's export.
-fn write_markdown(doc: &Document, view: View) -> String {
-    let mut out = String::with_capacity(8 * 1024);
-    front_matter(doc, &mut out);
+/// `doc` as markdown for `view`: the canonical bilingual form, or one language's export; a section at a
+/// time.
+fn write_markdown(doc: &Document, view: View, out: &mut dyn Sink) -> std::io::Result<()> {
+    let mut out = TrailingNewlines::new(out);
+    let mut chunk = String::with_capacity(8 * 1024);
+    front_matter(doc, &mut chunk);
     let mut first = true;
     for section in &doc.sections {
-        write_section(section, view, first, &mut out);
+        write_section(section, view, first, &mut chunk);
         first = false;
+        out.push(&chunk)?;
+        chunk.clear();
     }
-    while out.ends_with("\n\n") {
-        out.pop();
-    }
-    out
+    out.push(&chunk)?;
+    out.finish()
 }
 
 fn front_matter(doc: &Document, out: &mut String) {

@@ -14,6 +14,7 @@ pub mod pdf;
 mod stamp;
 pub mod subtitles;
 mod text;
+mod trailing;
 mod turns;
 mod writer;
 
@@ -21,7 +22,7 @@ use crate::ir::Document;
 use crate::select::{select, View};
 
 pub use markdown::escape_inline_text;
-pub use writer::{BookOut, BookWriter, EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+pub use writer::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer, Written};
 
 static WRITERS: &[&dyn Writer] =
     &[&markdown::Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf, &subtitles::SRT, &subtitles::VTT];
@@ -51,10 +52,10 @@ pub fn render(
     options: &WriteOptions,
 ) -> Result<Option<Written>, EmitError> {
     let view = if writer.format().languages == Languages::WholeDocument { View::Bi } else { view };
-    match select(doc, view) {
-        Some(selected) => writer.write(&selected, options).map(Some),
-        None => Ok(None),
-    }
+    let Some(selected) = select(doc, view) else { return Ok(None) };
+    let mut out = std::io::Cursor::new(Vec::new());
+    let diagnostics = writer.write(&selected, options, &mut out)?;
+    Ok(Some(Written { bytes: out.into_inner(), diagnostics }))
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! Annotations are shown as the source wrote them (`比特（Bit: …）`); a bilingual file puts each English
 //! original under its Chinese.
 
+use super::trailing::TrailingNewlines;
 use super::turns::label_colon;
-use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use super::{EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
+use crate::diag::Diagnostic;
 use crate::ir::{plain_text, Block, Lang, Paragraph, Speaker};
 use crate::select::{Selected, View};
 
@@ -23,8 +25,15 @@ impl Writer for PlainText {
     fn format(&self) -> &'static Format {
         &FORMAT
     }
-    fn write(&self, selected: &Selected<'_>, _: &WriteOptions) -> Result<Written, EmitError> {
+    fn write(
+        &self,
+        selected: &Selected<'_>,
+        _: &WriteOptions,
+        sink: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError> {
         let (doc, view) = (selected.document(), selected.view);
+        let mut sink = TrailingNewlines::new(sink);
+        let mut started = false;
         let mut out = String::with_capacity(8 * 1024);
         if let Some(title) = &selected.reader.written_title {
             out.push_str(title);
@@ -33,10 +42,13 @@ impl Writer for PlainText {
             out.push_str("\n\n");
         }
         for section in &doc.sections {
+            started |= !out.is_empty();
+            sink.push(&out)?;
+            out.clear();
             if let Some(h) = &section.heading {
                 out.push_str(&plain_text(&h.content, h.lang));
                 out.push_str("\n\n");
-            } else if !out.is_empty() && view == View::En {
+            } else if started && view == View::En {
                 out.push_str("* * *\n\n");
             }
             for block in &section.blocks {
@@ -67,10 +79,9 @@ impl Writer for PlainText {
                 }
             }
         }
-        while out.ends_with("\n\n") {
-            out.pop();
-        }
-        Ok(out.into_bytes().into())
+        sink.push(&out)?;
+        sink.finish()?;
+        Ok(Vec::new())
     }
 }
 

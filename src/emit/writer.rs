@@ -2,9 +2,10 @@
 //! options it is given and the errors it may return; and `BookWriter`, for formats that also make one
 //! book of many transcripts.
 //!
-//! A writer turns one selected view of a document into bytes. It never reads source text, never filters
-//! content by language (the selection pass did), never chooses file paths and never touches the file
-//! system: naming, temporary files and parallelism belong to the batch driver.
+//! A writer turns one selected view of a document into bytes, written to the sink it is given as they
+//! are made (a long transcript is never whole in memory as output). It never reads source text, never
+//! filters content by language (the selection pass did), never chooses file paths and never touches the
+//! file system: naming, temporary files and parallelism belong to the batch driver.
 
 use super::book::{BookReport, BookSpec, Members, Part};
 use super::pdf::options::PdfOptions;
@@ -89,18 +90,12 @@ impl EmitError {
     }
 }
 
-/// A writer's output: the file, and what it noticed while making it (a character no font has, a cue
-/// too fast to read) and rendered less than faithfully.
+/// A writer's output gathered in memory (`emit::render`): the file, and what the writer noticed while
+/// making it (a character no font has, a cue too fast to read) and rendered less than faithfully.
 #[derive(Debug)]
 pub struct Written {
     pub bytes: Vec<u8>,
     pub diagnostics: Vec<Diagnostic>,
-}
-
-impl From<Vec<u8>> for Written {
-    fn from(bytes: Vec<u8>) -> Self {
-        Written { bytes, diagnostics: Vec::new() }
-    }
 }
 
 /// One output format.
@@ -108,8 +103,15 @@ pub trait Writer: Sync + Send {
     /// The writer's row in the registry.
     fn format(&self) -> &'static Format;
 
-    /// Render one view. What the writer reads of `view` follows its `Format::languages`.
-    fn write(&self, view: &Selected<'_>, options: &WriteOptions) -> Result<Written, EmitError>;
+    /// Render one view into `out`, and say what could not be rendered faithfully. What the writer reads
+    /// of `view` follows its `Format::languages`. On an error, what was written to `out` is to be thrown
+    /// away.
+    fn write(
+        &self,
+        view: &Selected<'_>,
+        options: &WriteOptions,
+        out: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError>;
 
     /// The book writer of formats that also make one book of many transcripts.
     fn book(&self) -> Option<&dyn BookWriter> {
@@ -127,10 +129,11 @@ pub trait Writer: Sync + Send {
     }
 }
 
-/// A place a book can be written to: a file, or a buffer in tests.
-pub trait BookOut: Write + Seek {}
+/// Where a writer's bytes go: an output's temporary file, or a buffer. Seekable, for the formats that
+/// are archives (EPUB).
+pub trait Sink: Write + Seek {}
 
-impl<T: Write + Seek> BookOut for T {}
+impl<T: Write + Seek> Sink for T {}
 
 /// A format that makes one book (an anthology) of many transcripts.
 pub trait BookWriter: Sync {
@@ -138,7 +141,7 @@ pub trait BookWriter: Sync {
     /// does not grow with the archive; the report says which were left out and why.
     fn write_book(
         &self,
-        out: &mut dyn BookOut,
+        out: &mut dyn Sink,
         spec: &BookSpec,
         parts: &[Part],
         members: &dyn Members,

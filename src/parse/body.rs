@@ -8,7 +8,7 @@
 
 use super::html::{contains_ci, count_ci, html_pieces, p_left_open, PieceKind};
 use super::inline::{self, conventions, convert, fragment_events, Origin};
-use super::limits::MAX_QUOTE_DEPTH;
+use super::limits::{MAX_LIST_DEPTH, MAX_QUOTE_DEPTH};
 use crate::diag::{Diagnostic, LineIndex};
 use crate::ir::{Block, Heading, Inline, Lang, Lines, ListItem, Paragraph, Speaker};
 use crate::script::{join_separator, ScriptCounts};
@@ -187,10 +187,17 @@ impl Ctx<'_> {
     /// Units of a piece of markdown that starts at byte `base` of the full text.
     fn units(&mut self, src: &str, base: usize) -> Vec<Unit> {
         self.depth += 1;
-        let tops = tops(src);
+        let mut tops = tops(src);
         let mut units = Vec::new();
         let mut i = 0;
+        let mut done = 0;
         while i < tops.len() {
+            // The events of blocks already read are not needed again: free them as reading goes on, so a
+            // long file never holds all its events and all its units at once.
+            for top in &mut tops[done..i] {
+                top.events = Vec::new();
+            }
+            done = i;
             let top = &tops[i];
             let abs = base + top.range.start..base + top.range.end;
             let text = &src[top.range.clone()];
@@ -393,9 +400,15 @@ impl Ctx<'_> {
             let line = ctx.line(start);
             let inlines = convert(item, &mut Origin { line, diagnostics: ctx.diagnostics });
             let mut para = ctx.para_from_inlines(inlines, start..end.max(start + 1), None, true);
+            if lists.len() - 1 > MAX_LIST_DEPTH {
+                ctx.warn(
+                    start,
+                    format!("lists nested more than {MAX_LIST_DEPTH} deep; this item is kept at that depth"),
+                );
+            }
             para.paragraph.list = Some(ListItem {
                 number: lists.last().copied().flatten(),
-                depth: (lists.len() - 1).min(u8::MAX as usize) as u8,
+                depth: (lists.len() - 1).min(MAX_LIST_DEPTH) as u8,
             });
             units.push(Unit::Para(para));
             item.clear();

@@ -16,6 +16,7 @@ mod text;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::ir::{Document, TitleSource, IR_VERSION};
+use std::borrow::Cow;
 use thiserror::Error;
 
 /// Inputs larger than this are refused before any parsing.
@@ -89,6 +90,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Parsed, ParseError> {
     let mut diagnostics = Vec::new();
     let text = decode(bytes, &mut diagnostics)?;
     let parsed = parse_str(&text, name)?;
+    drop(text);
     diagnostics.extend(parsed.diagnostics);
     Ok(Parsed { doc: parsed.doc, diagnostics, text: parsed.text })
 }
@@ -107,11 +109,11 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
     };
     let (body_start, has_front_matter) = (split.body_start, split.yaml.is_some());
     let first_body_line = text[..body_start].matches('\n').count() as u32 + 1;
-    let (flattened, warnings) = limits::flatten_deep_quotes(&text[body_start..], first_body_line);
+    let (flattened, warnings) = limits::bounded(&text[body_start..], first_body_line);
     diagnostics.extend(warnings);
-    let text = match flattened {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(body) => format!("{}{body}", &text[..body_start]),
+    let text: Cow<'_, str> = match flattened {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(body) => Cow::Owned(format!("{}{body}", &text[..body_start])),
     };
     let index = LineIndex::new(&text);
     let body = &text[body_start..];
@@ -137,7 +139,7 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
         ));
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    Ok(Parsed { doc: Document { ir_version: IR_VERSION, meta, sections }, diagnostics, text })
+    Ok(Parsed { doc: Document { ir_version: IR_VERSION, meta, sections }, diagnostics, text: text.into_owned() })
 }
 
 fn title_from_file_name(name: &str) -> String {
@@ -151,17 +153,17 @@ fn title_from_file_name(name: &str) -> String {
     }
 }
 
-fn normalise_newlines(text: &str) -> String {
+fn normalise_newlines(text: &str) -> Cow<'_, str> {
     if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     }
 }
 
 /// Bytes to text: UTF-8 (with or without BOM), or GB18030/GBK decoded with a warning. Binary input and
 /// anything else that is not text is refused with a message that says what to do.
-fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Result<String, ParseError> {
+fn decode<'b>(bytes: &'b [u8], diagnostics: &mut Vec<Diagnostic>) -> Result<Cow<'b, str>, ParseError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(ParseError::TooLarge { size: bytes.len(), limit: MAX_INPUT_BYTES });
     }
@@ -174,7 +176,7 @@ fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Result<String, Par
     }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
+        Ok(text) => Cow::Borrowed(text),
         Err(err) => {
             let (decoded, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if !had_errors && decoded.chars().any(crate::script::is_han) {
@@ -183,7 +185,7 @@ fn decode(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Result<String, Par
                     "file is not UTF-8 but decodes as GB18030/GBK; read it as such, \
                      save it as UTF-8 to silence this (iconv -f GB18030 -t UTF-8)",
                 ));
-                decoded.into_owned()
+                Cow::Owned(decoded.into_owned())
             } else {
                 let valid = &bytes[..err.valid_up_to()];
                 let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;

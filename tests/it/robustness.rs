@@ -342,3 +342,66 @@ fn text_outputs_never_carry_live_markup_or_script_links() {
         }
     }
 }
+
+/// Bytes written and thrown away, with a position for writers that seek (EPUB's zip).
+#[derive(Default)]
+struct Discard {
+    position: u64,
+    len: u64,
+}
+
+impl std::io::Write for Discard {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.position += buf.len() as u64;
+        self.len = self.len.max(self.position);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::io::Seek for Discard {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.position = match to {
+            std::io::SeekFrom::Start(n) => n,
+            std::io::SeekFrom::End(d) => (self.len as i64 + d) as u64,
+            std::io::SeekFrom::Current(d) => (self.position as i64 + d) as u64,
+        };
+        Ok(self.position)
+    }
+}
+
+/// A long transcript made of this project's examples and well-formed fixtures, one after another: more
+/// glossary terms, speakers and sections to the byte than the archive's transcripts.
+fn long_transcript(bytes: usize) -> String {
+    let mut body = String::new();
+    for name in ["bee-colonies.md", "bridge-design.md", "sourdough-notes.md"] {
+        body.push_str(crate::support::body(&fs::read_to_string(manifest_dir().join("examples").join(name)).unwrap()));
+        body.push_str("\n\n");
+    }
+    for name in ["glossary_forms.md", "speaker_labels.md", "timestamps.md", "several_p_in_one_details.md"] {
+        body.push_str(crate::support::body(&fs::read_to_string(fixtures_dir().join(name)).unwrap()));
+        body.push_str("\n\n");
+    }
+    format!("---\ntitle: 合集\n---\n{}", body.repeat(bytes / body.len() + 1))
+}
+
+#[test]
+fn a_long_transcript_costs_a_small_multiple_of_its_size_per_format() {
+    let text = long_transcript(4_000_000);
+    for format in ["md", "txt", "json", "epub", "srt", "vtt"] {
+        let writer = bitext::emit::find(format).unwrap();
+        let (written, cost) = measure(|| {
+            let parsed = bitext::parse::parse(text.as_bytes(), "long.md").unwrap();
+            let selected = bitext::select::select(&parsed.doc, bitext::select::View::Bi).unwrap();
+            let mut out = Discard::default();
+            writer.write(&selected, &Default::default(), &mut out).unwrap();
+            out.len
+        });
+        assert!(written > 0);
+        // Reading, the document and one format written as it is made: twelve times the input at most
+        // (a transcript of the archive's own density stays under ten; see the README's limits).
+        assert!(cost.peak <= 12 * text.len(), "{format}: {} bytes in, peak {} bytes", text.len(), cost.peak);
+    }
+}

@@ -11,12 +11,13 @@ mod xhtml;
 
 use super::book::{chapters, BookReport, BookSpec, Members, Part};
 use super::stamp::{is_w3c_date, modified_stamp};
-use super::{BookOut, BookWriter, EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use super::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
+use crate::diag::Diagnostic;
 use crate::ir::Document;
 use crate::select::{Selected, View};
 use package::{BookMeta, Package};
 use sha2::{Digest, Sha256};
-use std::io::{Cursor, Seek, Write};
+use std::io::{Seek, Write};
 use xhtml::{glossary_page, glossary_title, DocRenderer, GlossaryEntry, NavEntry};
 
 /// The `epub` writer: one book per transcript, and the anthology (`bitext book`).
@@ -34,10 +35,14 @@ impl Writer for Epub {
     fn format(&self) -> &'static Format {
         &FORMAT
     }
-    fn write(&self, selected: &Selected<'_>, options: &WriteOptions) -> Result<Written, EmitError> {
-        let mut out = Cursor::new(Vec::with_capacity(64 * 1024));
-        single_book(&mut out, selected, options).map_err(zip_error)?;
-        Ok(out.into_inner().into())
+    fn write(
+        &self,
+        selected: &Selected<'_>,
+        options: &WriteOptions,
+        out: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError> {
+        single_book(out, selected, options).map_err(zip_error)?;
+        Ok(Vec::new())
     }
     fn book(&self) -> Option<&dyn BookWriter> {
         Some(self)
@@ -53,10 +58,7 @@ fn single_book<W: Write + Seek>(out: W, selected: &Selected<'_>, options: &Write
     let modified = modified_stamp(options.source_date_epoch, selected.source().meta.date.as_deref());
     let mut pkg = Package::new(out, &modified)?;
     pkg.add("style.css", "text/css", options.theme.epub_css.as_bytes(), false)?;
-    let rendered = DocRenderer::new(selected, "", 0).render();
-    for page in &rendered.pages {
-        pkg.add_page(&page.href, &page.xhtml)?;
-    }
+    let rendered = DocRenderer::new(selected, "", 0).render_into(|page| pkg.add_page(&page.href, &page.xhtml))?;
     // In a book of one transcript the sections are the top of the table of contents.
     let mut nav: Vec<NavEntry> = rendered
         .nav
@@ -154,7 +156,7 @@ fn identifier(parts: &[&[u8]]) -> String {
 impl BookWriter for Epub {
     fn write_book(
         &self,
-        out: &mut dyn BookOut,
+        out: &mut dyn Sink,
         spec: &BookSpec,
         parts: &[Part],
         members: &dyn Members,

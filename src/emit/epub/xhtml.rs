@@ -169,12 +169,25 @@ impl<'d> DocRenderer<'d> {
         }
     }
 
-    pub fn render(mut self) -> RenderedDoc {
+    /// Render every page, collected: for a chapter of an anthology, rendered on one thread and added to
+    /// the book on another.
+    pub fn render(self) -> RenderedDoc {
         let mut pages = Vec::new();
+        let Ok(mut rendered) = self.render_into(|page| {
+            pages.push(page);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        rendered.pages = pages;
+        rendered
+    }
+
+    /// Render every page and hand each to `add` as soon as it is made, so that a long transcript is never
+    /// whole in memory as XHTML; the table of contents and glossary come back (with no pages).
+    pub fn render_into<E>(mut self, mut add: impl FnMut(Page) -> Result<(), E>) -> Result<RenderedDoc, E> {
         let mut nav = Vec::new();
         let title = self.selected.reader.title.clone();
         let title_href = format!("text/{}title.xhtml", self.prefix);
-        pages.push(Page { href: title_href.clone(), xhtml: self.title_page(&title) });
+        add(Page { href: title_href.clone(), xhtml: self.title_page(&title) })?;
         nav.push(NavEntry { level: self.level, label: title.clone(), href: title_href });
         // One page per section, except that a section with nothing under its heading shares the page of
         // the section after it: no page holds a lone heading, and a file of bare headings makes few pages.
@@ -206,13 +219,13 @@ impl<'d> DocRenderer<'d> {
             if section.blocks.is_empty() {
                 open = Some((href, label, body));
             } else {
-                pages.push(self.section_page(href, &label, &body));
+                add(self.section_page(href, &label, &body))?;
             }
         }
         if let Some((href, label, body)) = open {
-            pages.push(self.section_page(href, &label, &body));
+            add(self.section_page(href, &label, &body))?;
         }
-        RenderedDoc { pages, nav, glossary: self.glossary }
+        Ok(RenderedDoc { pages: Vec::new(), nav, glossary: self.glossary })
     }
 
     fn section_page(&self, href: String, label: &str, body: &str) -> Page {

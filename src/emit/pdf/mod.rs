@@ -17,7 +17,7 @@ pub use options::{Paper, PdfOptions};
 
 use super::book::{chapters, BookReport, BookSpec, Members, Part};
 use super::stamp::modified_stamp;
-use super::{BookOut, BookWriter, EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use super::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
 use crate::diag::Diagnostic;
 use crate::select::{Selected, View};
 use layout::{OutlineEntry, Page, Setter};
@@ -45,13 +45,18 @@ impl Writer for Pdf {
     fn format(&self) -> &'static Format {
         &FORMAT
     }
-    fn write(&self, selected: &Selected<'_>, options: &WriteOptions) -> Result<Written, EmitError> {
+    fn write(
+        &self,
+        selected: &Selected<'_>,
+        options: &WriteOptions,
+        out: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError> {
         let mut setter = setter(selected.view, options)?;
         setter.document(selected, 0);
         setter.finish();
         let info = Info::of(selected, options.source_date_epoch);
-        let bytes = assemble(&setter, &info)?;
-        Ok(Written { bytes, diagnostics: missing_report(&setter) })
+        assemble(&setter, &info, out)?;
+        Ok(missing_report(&setter))
     }
     fn book(&self) -> Option<&dyn BookWriter> {
         Some(self)
@@ -129,7 +134,7 @@ impl Info {
 }
 
 /// Pages to PDF bytes: printpdf for fonts and content, lopdf for the finishing touches.
-fn assemble(setter: &Setter<'_>, info: &Info) -> Result<Vec<u8>, EmitError> {
+fn assemble(setter: &Setter<'_>, info: &Info, mut out: &mut dyn Sink) -> Result<(), EmitError> {
     let fonts = setter.fonts;
     let (width, height) = setter.page_size();
     let mut pdf = PdfDocument::new(&info.title);
@@ -165,9 +170,8 @@ fn assemble(setter: &Setter<'_>, info: &Info) -> Result<Vec<u8>, EmitError> {
     );
     finish(&mut doc, setter, info)?;
     doc.compress();
-    let mut out = Vec::new();
     doc.save_to(&mut out).map_err(|e| EmitError::failed("pdf", e))?;
-    Ok(out)
+    Ok(())
 }
 
 /// Content operators of one page. Text goes in as glyph ids with the characters they stand for, so the
@@ -366,7 +370,7 @@ fn outline(doc: &mut lopdf::Document, entries: &[OutlineEntry], pages: &[ObjectI
 impl BookWriter for Pdf {
     fn write_book(
         &self,
-        out: &mut dyn BookOut,
+        out: &mut dyn Sink,
         spec: &BookSpec,
         parts: &[Part],
         members: &dyn Members,
@@ -394,7 +398,7 @@ impl BookWriter for Pdf {
         }
         setter.finish();
         let info = Info::of_book(&spec.title, spec.view, latest.as_deref(), options.source_date_epoch);
-        out.write_all(&assemble(&setter, &info)?)?;
+        assemble(&setter, &info, out)?;
         report.diagnostics = missing_report(&setter);
         Ok(report)
     }

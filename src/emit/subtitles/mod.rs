@@ -14,7 +14,7 @@ pub use options::{CaptionWord, SubtitleOptions};
 pub use timing::{read_captions, CaptionError};
 
 use super::clock::hms_millis;
-use super::{EmitError, Format, Languages, Uses, WriteOptions, Writer, Written};
+use super::{EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
 use crate::diag::Diagnostic;
 use crate::ir::Lang;
 use crate::script::is_han;
@@ -63,7 +63,12 @@ impl Writer for Subtitles {
     fn format(&self) -> &'static Format {
         self.format
     }
-    fn write(&self, selected: &Selected<'_>, options: &WriteOptions) -> Result<Written, EmitError> {
+    fn write(
+        &self,
+        selected: &Selected<'_>,
+        options: &WriteOptions,
+        out: &mut dyn Sink,
+    ) -> Result<Vec<Diagnostic>, EmitError> {
         let options = &options.subtitles;
         let track = selected.shared(|| {
             let duration =
@@ -71,18 +76,15 @@ impl Writer for Subtitles {
             build(&selected.paired(), duration, options)
         });
         let text = (self.render)(&track);
-        Ok(Written { bytes: finish(text, options), diagnostics: track.diagnostics.clone() })
+        if options.bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        match options.crlf {
+            true => out.write_all(text.replace('\n', "\r\n").as_bytes())?,
+            false => out.write_all(text.as_bytes())?,
+        }
+        Ok(track.diagnostics.clone())
     }
-}
-
-fn finish(text: String, options: &SubtitleOptions) -> Vec<u8> {
-    let text = if options.crlf { text.replace('\n', "\r\n") } else { text };
-    let mut out = Vec::with_capacity(text.len() + 3);
-    if options.bom {
-        out.extend_from_slice("\u{feff}".as_bytes());
-    }
-    out.extend_from_slice(text.as_bytes());
-    out
 }
 
 /// How the times were found.
@@ -331,16 +333,18 @@ mod tests {
 
     fn rendered(writer: &Subtitles, doc: &crate::ir::Document, view: View) -> String {
         let selected = crate::select::select(doc, view).unwrap();
-        String::from_utf8(writer.write(&selected, &WriteOptions::default()).unwrap().bytes).unwrap()
+        let mut out = std::io::Cursor::new(Vec::new());
+        writer.write(&selected, &WriteOptions::default(), &mut out).unwrap();
+        String::from_utf8(out.into_inner()).unwrap()
     }
 
     #[test]
     fn srt_and_vtt_of_one_view_share_one_track() {
         let doc = parse_str(SRC, "a.md").unwrap().doc;
         let selected = crate::select::select(&doc, View::Zh).unwrap();
-        SRT.write(&selected, &WriteOptions::default()).unwrap();
+        SRT.write(&selected, &WriteOptions::default(), &mut std::io::Cursor::new(Vec::new())).unwrap();
         let before = selected.shared(|| -> Track { unreachable!("the SRT writer made the track") });
-        VTT.write(&selected, &WriteOptions::default()).unwrap();
+        VTT.write(&selected, &WriteOptions::default(), &mut std::io::Cursor::new(Vec::new())).unwrap();
         let after = selected.shared(|| -> Track { unreachable!("the track is still there") });
         assert!(std::sync::Arc::ptr_eq(&before, &after));
         assert!(before.cues.iter().all(|c| c.text.en.is_empty() && !c.text.zh.is_empty()));
