@@ -405,3 +405,30 @@ fn a_long_transcript_costs_a_small_multiple_of_its_size_per_format() {
         assert!(cost.peak <= 12 * text.len(), "{format}: {} bytes in, peak {} bytes", text.len(), cost.peak);
     }
 }
+
+/// Under a process limit the worker pool cannot start: the run falls back to one thread and converts.
+/// Root is exempt from the limit, so the run is made as `nobody`; where that is not possible (not root,
+/// no `su`), the test says so and checks nothing.
+#[test]
+fn a_process_limit_costs_threads_not_the_run() {
+    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let has_su = Command::new("su").arg("--help").output().is_ok();
+    if !is_root || !has_su {
+        eprintln!("skipped: needs root and su to run as nobody under a process limit");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let exe = dir.path().join("bitext");
+    fs::copy(env!("CARGO_BIN_EXE_bitext"), &exe).unwrap();
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::copy(fixtures_dir().join("timestamps.md"), dir.path().join("t.md")).unwrap();
+    fs::set_permissions(dir.path().join("t.md"), fs::Permissions::from_mode(0o644)).unwrap();
+    let script =
+        format!("cd '{}' && ulimit -u 3 && exec ./bitext convert t.md -j 8 -o out -l bi", dir.path().display());
+    let result = Command::new("su").args(["nobody", "-s", "/bin/bash", "-c", &script]).output().unwrap();
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(0), "{err}");
+    assert!(err.contains("would not start"), "{err}");
+    assert!(dir.path().join("out/t.md").is_file());
+}
