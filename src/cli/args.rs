@@ -59,18 +59,25 @@ pub struct ConvertArgs {
     /// Languages: bi (both), zh, en; comma-separated
     #[arg(short, long, value_name = "LANGS", value_delimiter = ',', default_value = "bi,zh,en")]
     pub lang: Vec<View>,
-    /// Worker threads (default: one per core; at most four per core)
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub jobs: Option<u32>,
-    /// Read what symbolic links in input folders point to, even outside those folders
-    #[arg(short = 'L', long)]
-    pub follow: bool,
+    #[command(flatten)]
+    pub work: WorkArgs,
     #[command(flatten)]
     pub style: StyleArgs,
     #[command(flatten)]
     pub subtitles: SubtitleArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// How a run reads and works: shared by the commands that read many files and write.
+#[derive(Debug, Args)]
+pub struct WorkArgs {
+    /// Worker threads (default: two per core when converting, one per core for a book; at most four per core)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Read what symbolic links in input folders point to, even outside those folders
+    #[arg(short = 'L', long)]
+    pub follow: bool,
 }
 
 #[derive(Debug, Args)]
@@ -140,12 +147,8 @@ pub struct BookArgs {
     /// Order of transcripts inside a part
     #[arg(long, value_enum, default_value = "date")]
     pub sort: SortArg,
-    /// Worker threads (default: one per core; at most four per core)
-    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub jobs: Option<u32>,
-    /// Read what symbolic links in input folders point to, even outside those folders
-    #[arg(short = 'L', long)]
-    pub follow: bool,
+    #[command(flatten)]
+    pub work: WorkArgs,
     #[command(flatten)]
     pub style: StyleArgs,
     #[command(flatten)]

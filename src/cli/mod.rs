@@ -136,13 +136,13 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     let mut options = write_options(&args.style, uses)?;
     options.subtitles = subtitle_options(&args.subtitles, uses)?;
     let root = OutputRoot::open(&args.out).map_err(fatal)?;
-    let found = InputOptions { follow: args.follow, exclude: Some(root.canonical().to_path_buf()) };
+    let found = InputOptions { follow: args.work.follow, exclude: Some(root.canonical().to_path_buf()) };
     let (inputs, mut reports) = batch::collect_inputs(&args.inputs, &found);
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
     }
     let mut messages = Messages::new(args.report.quiet);
-    let workers = workers(args.jobs, 2, &mut messages);
+    let workers = workers(args.work.jobs, 2, &mut messages);
     let plan = Plan { formats, views, options };
     reports.extend(batch::convert_all(&inputs, &plan, &root, &workers));
     Ok(exit_code(messages.reports(&reports, "converted")))
@@ -269,7 +269,7 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
     })?;
     let options = write_options(&args.style, writer.format().uses)?;
     let (inputs, mut reports) =
-        batch::collect_inputs(&args.inputs, &InputOptions { follow: args.follow, exclude: None });
+        batch::collect_inputs(&args.inputs, &InputOptions { follow: args.work.follow, exclude: None });
     let mut messages = Messages::new(args.report.quiet);
     if inputs.is_empty() {
         if reports.is_empty() {
@@ -283,7 +283,7 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Anthology".into())
     });
-    let workers = workers(args.jobs, 1, &mut messages);
+    let workers = workers(args.work.jobs, 1, &mut messages);
     let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
     let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &options, &workers);
     reports.extend(made.inputs);
