@@ -8,6 +8,7 @@ mod fixtures;
 mod golden;
 mod mutate;
 mod pdf;
+mod project;
 mod robustness;
 mod roundtrip;
 mod roundtrip_prop;

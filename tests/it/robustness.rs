@@ -207,7 +207,7 @@ fn an_input_given_twice_is_read_once() {
 
 /// Start a long run, wait for its first output, send `signal`, and return its exit code and whatever
 /// temporary files it left.
-fn interrupt(signal: &str) -> (Option<i32>, Vec<String>) {
+fn interrupt(signal: rustix::process::Signal) -> (Option<i32>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     fs::create_dir_all(&input).unwrap();
@@ -228,7 +228,8 @@ fn interrupt(signal: &str) -> (Option<i32>, Vec<String>) {
     while tree(&out).iter().all(|n| n.starts_with('.')) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+    let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+    rustix::process::kill_process(pid, signal).unwrap();
     let code = child.wait().unwrap().code();
     let left = tree(&out).into_iter().filter(|n| n.contains(".bitext-")).collect();
     (code, left)
@@ -236,8 +237,8 @@ fn interrupt(signal: &str) -> (Option<i32>, Vec<String>) {
 
 #[test]
 fn an_interrupted_run_leaves_no_temporary_files() {
-    assert_eq!(interrupt("-TERM"), (Some(143), Vec::new()));
-    assert_eq!(interrupt("-INT"), (Some(130), Vec::new()));
+    assert_eq!(interrupt(rustix::process::Signal::TERM), (Some(143), Vec::new()));
+    assert_eq!(interrupt(rustix::process::Signal::INT), (Some(130), Vec::new()));
 }
 
 #[test]
