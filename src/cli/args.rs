@@ -56,9 +56,9 @@ pub struct ConvertArgs {
     /// Output formats, comma-separated (see `bitext formats`)
     #[arg(short = 't', long = "to", value_name = "FORMATS", value_delimiter = ',', default_value = "md")]
     pub formats: Vec<String>,
-    /// Languages: bi (both), zh, en; comma-separated
-    #[arg(short, long, value_name = "LANGS", value_delimiter = ',', default_value = "bi,zh,en")]
-    pub lang: Vec<View>,
+    /// Languages: bi (both), zh, en; comma-separated (default: bi,zh,en; with - as input, bi)
+    #[arg(short, long, value_name = "LANGS", value_delimiter = ',')]
+    pub lang: Option<Vec<View>>,
     #[command(flatten)]
     pub work: WorkArgs,
     #[command(flatten)]

@@ -20,7 +20,7 @@ use crate::select::View;
 use crate::theme::{Layout, Theme};
 use anyhow::Context;
 use report::{line_of, Messages};
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -95,13 +95,37 @@ fn formats() -> anyhow::Result<i32> {
     Ok(to_stdout(list.as_bytes()))
 }
 
+/// Edits (insertions, deletions, substitutions) between two short words.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known name nearest to a mistyped one, when it is near enough to be what was meant.
+fn nearest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known.map(|k| (distance(name, k), k)).filter(|&(d, _)| d <= 2).min().map(|(_, k)| k)
+}
+
 fn writers_for(names: &[String]) -> anyhow::Result<Vec<&'static dyn Writer>> {
     let mut out: Vec<&'static dyn Writer> = Vec::new();
     for name in names {
         let name = name.trim();
         let writer = emit::find(name).ok_or_else(|| {
             let known: Vec<_> = emit::writers().iter().map(|w| w.name()).collect();
-            anyhow::anyhow!("unknown format `{name}`; choose from {}", known.join(", "))
+            match nearest(name, known.iter().copied()) {
+                Some(guess) => anyhow::anyhow!("unknown format `{name}`; did you mean `{guess}`?"),
+                None => anyhow::anyhow!("unknown format `{name}`; choose from {}", known.join(", ")),
+            }
         })?;
         if !out.iter().any(|w| w.name() == writer.name()) {
             out.push(writer);
@@ -126,10 +150,13 @@ fn workers(jobs: Option<u32>, per_core: usize, messages: &mut Messages) -> Worke
 
 fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     let formats = writers_for(&args.formats)?;
-    let mut views = args.lang.clone();
+    let stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
+    // Standard input makes one output on standard output: one language, both unless asked.
+    let default_views = if stdin { vec![View::Bi] } else { View::ALL.to_vec() };
+    let mut views = args.lang.clone().unwrap_or(default_views);
     views.sort();
     views.dedup();
-    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
+    if stdin {
         return convert_stdin(&args, &formats, &views);
     }
     let uses = uses_of(&formats);
@@ -160,6 +187,12 @@ fn exit_code(failed: usize) -> i32 {
 fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[View]) -> anyhow::Result<i32> {
     if args.inputs.len() != 1 || formats.len() != 1 || views.len() != 1 {
         anyhow::bail!("with - as input, give exactly one input, one --to format and one --lang");
+    }
+    if formats[0].format().binary && io::stdout().is_terminal() {
+        anyhow::bail!(
+            "{} is binary and standard output is a terminal; write it to a file with `-o DIR` or pipe it",
+            formats[0].name()
+        );
     }
     let uses = uses_of(formats);
     let mut options = write_options(&args.style, uses)?;
@@ -258,15 +291,30 @@ fn write_options(style: &StyleArgs, uses: Uses) -> anyhow::Result<WriteOptions> 
 }
 
 fn book(args: BookArgs) -> anyhow::Result<i32> {
-    let name = match args.format.as_deref() {
-        Some(f) => f.to_string(),
-        None if args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) => "pdf".to_string(),
-        None => "epub".to_string(),
+    let known: Vec<&str> = emit::book_formats().collect();
+    let extension = args.out.extension().map(|e| e.to_string_lossy().to_lowercase());
+    // The format: as asked, else the one whose extension the output file has.
+    let name = match (&args.format, &extension) {
+        (Some(f), _) => f.trim().to_string(),
+        (None, Some(ext)) if known.contains(&ext.as_str()) => ext.clone(),
+        (None, _) => anyhow::bail!(
+            "cannot tell the book's format from {}; name it FILE.{} or give -t",
+            args.out.display(),
+            known.join(" or FILE.")
+        ),
     };
-    let (writer, book_writer) = emit::find(&name).and_then(|w| Some((w, w.book()?))).ok_or_else(|| {
-        let known: Vec<&str> = emit::book_formats().collect();
-        anyhow::anyhow!("a book is {}, not `{name}`", known.join(" or "))
-    })?;
+    let (writer, book_writer) = emit::find(&name)
+        .and_then(|w| Some((w, w.book()?)))
+        .ok_or_else(|| anyhow::anyhow!("a book is {}, not `{name}`", known.join(" or ")))?;
+    if extension.as_deref() != Some(writer.extension()) {
+        anyhow::bail!(
+            "the book is {} but {} does not end in .{}; name the file FILE.{} or change -t",
+            writer.name(),
+            args.out.display(),
+            writer.extension(),
+            writer.extension()
+        );
+    }
     let options = write_options(&args.style, writer.format().uses)?;
     let (inputs, mut reports) =
         batch::collect_inputs(&args.inputs, &InputOptions { follow: args.work.follow, exclude: None });

@@ -82,10 +82,18 @@ impl Messages {
             failed += usize::from(report.failed());
         }
         let ok = reports.len() - failed;
-        let files = if ok == 1 { "file" } else { "files" };
-        let made = if verb == "converted" { format!(" ({outputs} outputs)") } else { String::new() };
-        self.say(&format!("{verb} {ok} {files}{made}, {failed} failed, {warnings} warnings"));
+        let made = if verb == "converted" { format!(" ({})", count(outputs, "output")) } else { String::new() };
+        self.say(&format!("{verb} {}{made}, {failed} failed, {}", count(ok, "file"), count(warnings, "warning")));
         failed
+    }
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
     }
 }
 

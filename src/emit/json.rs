@@ -13,6 +13,7 @@ static FORMAT: Format = Format {
     description: "the intermediate representation as versioned JSON (one file per input)",
     languages: Languages::WholeDocument,
     uses: Uses { pdf: false, subtitles: false },
+    binary: false,
 };
 
 impl Writer for Json {

@@ -20,6 +20,7 @@ static FORMAT: Format = Format {
     description: "markdown: bilingual (canonical <details> form), Chinese-only or English-only",
     languages: Languages::PerView,
     uses: Uses { pdf: false, subtitles: false },
+    binary: false,
 };
 
 impl Writer for Markdown {

@@ -19,6 +19,7 @@ static FORMAT: Format = Format {
     description: "plain reading text, bilingual or one language",
     languages: Languages::PerView,
     uses: Uses { pdf: false, subtitles: false },
+    binary: false,
 };
 
 impl Writer for PlainText {

@@ -28,6 +28,8 @@ pub struct Format {
     pub description: &'static str,
     pub languages: Languages,
     pub uses: Uses,
+    /// True for formats a terminal cannot show (EPUB, PDF): never written to one.
+    pub binary: bool,
 }
 
 /// Which views a writer renders, and from what.

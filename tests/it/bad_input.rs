@@ -92,6 +92,49 @@ fn usage_errors_exit_2() {
     assert_eq!(result.status.code(), Some(2));
     let result = bitext(&["frobnicate"]);
     assert_eq!(result.status.code(), Some(2));
+    let result = bitext(&["convert", "x.md", "-t", "epb"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("did you mean `epub`?"), "{}", stderr(&result));
+}
+
+#[test]
+fn rough_edges_are_one_line_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixtures_dir().join("timestamps.md");
+    let input = input.to_str().unwrap();
+    // An output folder that is a file.
+    let file = dir.path().join("taken");
+    fs::write(&file, "x").unwrap();
+    let result = bitext(&["convert", input, "-o", file.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(stderr(&result).lines().count(), 1, "{}", stderr(&result));
+    assert!(stderr(&result).contains("is a file, not a folder"), "{}", stderr(&result));
+    // A book whose file name and format disagree, or whose format cannot be told.
+    let book = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let mut args = vec!["book", input, "-o", out.to_str().unwrap()];
+        args.extend(extra);
+        bitext(&args)
+    };
+    let result = book("b.txt", &[]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("cannot tell the book's format"), "{}", stderr(&result));
+    let result = book("x.pdf", &["-t", "epub"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(stderr(&result).contains("does not end in .epub"), "{}", stderr(&result));
+    assert!(!dir.path().join("x.pdf").exists() && !dir.path().join("b.txt").exists());
+    // Standard input takes one language by default.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bitext"))
+        .args(["convert", "-", "-t", "txt"])
+        .stdin(fs::File::open(input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Meteor showers") && text.contains("流星雨"), "{text}");
+    // The summary in plain English.
+    let result = bitext(&["convert", input, "-t", "json", "-o", dir.path().join("o").to_str().unwrap()]);
+    assert!(stderr(&result).contains("converted 1 file (1 output), 0 failed, 0 warnings"), "{}", stderr(&result));
 }
 
 #[test]

@@ -29,6 +29,7 @@ static FORMAT: Format = Format {
     description: "EPUB 3 e-book: bilingual, Chinese-only or English-only, themed (--theme)",
     languages: Languages::PerView,
     uses: Uses { pdf: false, subtitles: false },
+    binary: true,
 };
 
 impl Writer for Epub {

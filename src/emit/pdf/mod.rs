@@ -39,6 +39,7 @@ static FORMAT: Format = Format {
         "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only",
     languages: Languages::PerView,
     uses: Uses { pdf: true, subtitles: false },
+    binary: true,
 };
 
 impl Writer for Pdf {

@@ -44,6 +44,7 @@ static SRT_FORMAT: Format = Format {
     description: "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
     languages: Languages::Paired,
     uses: Uses { pdf: false, subtitles: true },
+    binary: false,
 };
 
 static VTT_FORMAT: Format = Format {
@@ -52,6 +53,7 @@ static VTT_FORMAT: Format = Format {
     description: "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
     languages: Languages::Paired,
     uses: Uses { pdf: false, subtitles: true },
+    binary: false,
 };
 
 /// The `srt` writer.
