@@ -293,7 +293,8 @@ fn anthology_has_parts_chapters_and_sections() {
 #[test]
 fn a_book_over_an_input_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("talk.md");
+    // A transcript named like a book, given as the book to write.
+    let input = dir.path().join("talk.epub");
     fs::copy(fixtures_dir().join("timestamps.md"), &input).unwrap();
     let result = bitext(&["book", input.to_str().unwrap(), "-o", input.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(1));
