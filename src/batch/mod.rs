@@ -185,6 +185,40 @@ impl Workers {
         }
     }
 
+    /// `f` over every item, each result handed to `done` as soon as it and every result before it are
+    /// ready, in the items' order: a long batch reports as it goes. `done` runs on the calling thread.
+    fn map_in_order<I: Sync, T: Send>(&self, items: &[I], f: impl Fn(&I) -> T + Sync + Send, mut done: impl FnMut(T)) {
+        let Some(pool) = &self.pool else {
+            items.iter().map(f).for_each(done);
+            return;
+        };
+        std::thread::scope(|scope| {
+            let (sender, results) = std::sync::mpsc::channel::<(usize, T)>();
+            let f = &f;
+            let work = move || {
+                pool.install(|| {
+                    items.par_iter().enumerate().for_each_with(sender, |sender, (i, item)| {
+                        let _ = sender.send((i, f(item)));
+                    })
+                })
+            };
+            if let Err(e) = std::thread::Builder::new().spawn_scoped(scope, work) {
+                // No thread to wait on: do the work here, then report it all, still in order.
+                drop(e);
+                return items.iter().map(f).for_each(&mut done);
+            }
+            let mut waiting: std::collections::BTreeMap<usize, T> = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (i, result) in results {
+                waiting.insert(i, result);
+                while let Some(result) = waiting.remove(&next) {
+                    done(result);
+                    next += 1;
+                }
+            }
+        })
+    }
+
     /// Run `work` on the pool (so that parallel work inside it uses these threads), or here.
     fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
         match &self.pool {
@@ -194,13 +228,13 @@ impl Workers {
     }
 }
 
-/// Convert every input into `root`; reports come back in input order. Temporary files that killed
-/// runs left in `root` are swept first.
-pub fn convert_all(inputs: &[Input], plan: &Plan, root: &OutputRoot, workers: &Workers) -> Vec<FileReport> {
+/// Convert every input into `root`, handing each report to `done` as soon as it and every earlier one
+/// are ready, in input order. Temporary files that killed runs left in `root` are swept first.
+pub fn convert_all(inputs: &[Input], plan: &Plan, root: &OutputRoot, workers: &Workers, done: impl FnMut(FileReport)) {
     root.sweep_stale_temporaries();
     let claims = claim_outputs(inputs, plan, root);
     let work: Vec<(&Input, &Claim)> = inputs.iter().zip(claims.iter()).collect();
-    workers.map(&work, |(input, claim)| convert_one(input, claim, plan, root))
+    workers.map_in_order(&work, |(input, claim)| convert_one(input, claim, plan, root), done);
 }
 
 /// One output an input may write.
@@ -272,6 +306,9 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> 
         }
     };
     report.diagnostics = parsed.diagnostics;
+    // What the writers noticed, with the formats that noticed it: SRT and VTT of one view say the same.
+    let mut notes: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
+    let mut noted: HashMap<(u32, String), usize> = HashMap::new();
     for (view, outputs) in targets {
         let Some(selected) = select(&parsed.doc, *view) else {
             let what = match view.lang() {
@@ -303,14 +340,30 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> 
                 Ok(notes)
             });
             match written {
-                Ok(notes) => {
-                    report.diagnostics.extend(notes);
+                Ok(found) => {
+                    for d in found {
+                        let name = target.writer.name();
+                        match noted.get(&(d.line, d.message.clone())) {
+                            Some(&k) if notes[k].1.contains(&name) => {}
+                            Some(&k) => notes[k].1.push(name),
+                            None => {
+                                noted.insert((d.line, d.message.clone()), notes.len());
+                                notes.push((d, vec![name]));
+                            }
+                        }
+                    }
                     report.outputs.push(root.path().join(&target.rel));
                 }
                 Err(why) => report.diagnostics.push(writer_failure.unwrap_or(why)),
             }
         }
     }
+    for (d, formats) in notes {
+        let message = format!("{}: {}", formats.join(", "), d.message);
+        report.diagnostics.push(Diagnostic { message, ..d });
+    }
+    // Problems in the order of the lines they are about; what concerns the whole file first.
+    report.diagnostics.sort_by_key(|d| d.line);
     report.keep_lines(&parsed.text);
     report
 }
@@ -425,8 +478,8 @@ pub fn make_book(
 }
 
 /// Read every input and report what the front end finds, writing nothing; reports in input order.
-pub fn check_all(inputs: &[Input], workers: &Workers) -> Vec<FileReport> {
-    workers.map(inputs, |input| scan(input).0)
+pub fn check_all(inputs: &[Input], workers: &Workers, done: impl FnMut(FileReport)) {
+    workers.map_in_order(inputs, |input| scan(input).0, done);
 }
 
 /// Parse one input for its metadata and diagnostics.

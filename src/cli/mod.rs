@@ -164,15 +164,18 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     options.subtitles = subtitle_options(&args.subtitles, uses)?;
     let root = OutputRoot::open(&args.out).map_err(fatal)?;
     let found = InputOptions { follow: args.work.follow, exclude: Some(root.canonical().to_path_buf()) };
-    let (inputs, mut reports) = batch::collect_inputs(&args.inputs, &found);
+    let (inputs, reports) = batch::collect_inputs(&args.inputs, &found);
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
     }
     let mut messages = Messages::new(args.report.quiet);
     let workers = workers(args.work.jobs, 2, &mut messages);
     let plan = Plan { formats, views, options };
-    reports.extend(batch::convert_all(&inputs, &plan, &root, &workers));
-    Ok(exit_code(messages.reports(&reports, "converted")))
+    for report in &reports {
+        messages.report(report);
+    }
+    batch::convert_all(&inputs, &plan, &root, &workers, |report| messages.report(&report));
+    Ok(exit_code(messages.summary("converted")))
 }
 
 fn exit_code(failed: usize) -> i32 {
@@ -385,12 +388,14 @@ fn check(args: CheckArgs) -> anyhow::Result<i32> {
         report.keep_lines(&parsed.text);
         return Ok(exit_code(messages.reports(&[report], "checked")));
     }
-    let (inputs, mut reports) =
-        batch::collect_inputs(&args.inputs, &InputOptions { follow: args.follow, exclude: None });
+    let (inputs, reports) = batch::collect_inputs(&args.inputs, &InputOptions { follow: args.follow, exclude: None });
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
     }
     let workers = workers(None, 1, &mut messages);
-    reports.extend(batch::check_all(&inputs, &workers));
-    Ok(exit_code(messages.reports(&reports, "checked")))
+    for report in &reports {
+        messages.report(report);
+    }
+    batch::check_all(&inputs, &workers, |report| messages.report(&report));
+    Ok(exit_code(messages.summary("checked")))
 }

@@ -22,11 +22,12 @@ pub(super) struct Messages {
     styled: bool,
     /// A write failed: say nothing more.
     closed: bool,
+    tally: Tally,
 }
 
 impl Messages {
     pub fn new(quiet: bool) -> Messages {
-        Messages { quiet, styled: io::stderr().is_terminal(), closed: false }
+        Messages { quiet, styled: io::stderr().is_terminal(), closed: false, tally: Tally::default() }
     }
 
     /// One line (or several) of text, as it is.
@@ -49,43 +50,62 @@ impl Messages {
         self.say(&rendered);
     }
 
-    /// Every report in input order, errors first within a file, then the one-line summary (`verb` is
-    /// what happened to the files: converted, checked, read); returns how many files failed.
+    /// Every report in input order, then the one-line summary; returns how many files failed.
     pub fn reports(&mut self, reports: &[FileReport], verb: &str) -> usize {
-        let mut failed = 0;
-        let mut warnings = 0;
-        let mut outputs = 0;
         for report in reports {
-            let name = report.input.display().to_string();
-            let errors_first = report.diagnostics.iter().filter(|d| d.is_error());
-            // How often each message came, and the messages in the order they first came.
-            let mut said: HashMap<&str, usize> = HashMap::new();
-            let mut order: Vec<&Diagnostic> = Vec::new();
-            for d in errors_first.chain(report.diagnostics.iter().filter(|d| !d.is_error())) {
-                let times = said.entry(d.message.as_str()).or_default();
-                *times += 1;
-                if *times == 1 {
-                    order.push(d);
-                }
-                if *times <= SAME_MESSAGE_SHOWN {
-                    self.diagnostic(&name, report.line(d.line), d);
-                }
-            }
-            for d in order {
-                let more = said[d.message.as_str()].saturating_sub(SAME_MESSAGE_SHOWN);
-                if more > 0 && (d.is_error() || !self.quiet) {
-                    self.say(&format!("note: {name}: {more} more like this: {}", d.message));
-                }
-            }
-            warnings += report.warnings();
-            outputs += report.outputs.len();
-            failed += usize::from(report.failed());
+            self.report(report);
         }
-        let ok = reports.len() - failed;
+        self.summary(verb)
+    }
+
+    /// One input's messages, errors first, each message at most `SAME_MESSAGE_SHOWN` times; and its
+    /// outcome counted for the summary.
+    pub fn report(&mut self, report: &FileReport) {
+        let name = report.input.display().to_string();
+        let errors_first = report.diagnostics.iter().filter(|d| d.is_error());
+        // How often each message came, and the messages in the order they first came.
+        let mut said: HashMap<&str, usize> = HashMap::new();
+        let mut order: Vec<&Diagnostic> = Vec::new();
+        for d in errors_first.chain(report.diagnostics.iter().filter(|d| !d.is_error())) {
+            let times = said.entry(d.message.as_str()).or_default();
+            *times += 1;
+            if *times == 1 {
+                order.push(d);
+            }
+            if *times <= SAME_MESSAGE_SHOWN {
+                self.diagnostic(&name, report.line(d.line), d);
+            }
+        }
+        for d in order {
+            let more = said[d.message.as_str()].saturating_sub(SAME_MESSAGE_SHOWN);
+            if more > 0 && (d.is_error() || !self.quiet) {
+                self.say(&format!("note: {name}: {more} more like this: {}", d.message));
+            }
+        }
+        self.tally.files += 1;
+        self.tally.warnings += report.warnings();
+        self.tally.outputs += report.outputs.len();
+        self.tally.failed += usize::from(report.failed());
+    }
+
+    /// The one-line summary of the reports so far (`verb` is what happened to the files: converted,
+    /// checked, read); returns how many files failed.
+    pub fn summary(&mut self, verb: &str) -> usize {
+        let Tally { files, failed, warnings, outputs } = self.tally;
         let made = if verb == "converted" { format!(" ({})", count(outputs, "output")) } else { String::new() };
+        let ok = files - failed;
         self.say(&format!("{verb} {}{made}, {failed} failed, {}", count(ok, "file"), count(warnings, "warning")));
         failed
     }
+}
+
+/// What the reports so far came to.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    files: usize,
+    failed: usize,
+    warnings: usize,
+    outputs: usize,
 }
 
 /// `1 file`, `2 files`.

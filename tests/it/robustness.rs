@@ -433,3 +433,50 @@ fn a_process_limit_costs_threads_not_the_run() {
     assert!(err.contains("would not start"), "{err}");
     assert!(dir.path().join("out/t.md").is_file());
 }
+
+#[test]
+fn messages_come_as_files_finish_in_input_order() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a-empty.md"), "").unwrap();
+    let big =
+        format!("{}\n{}", example(), fs::read_to_string(fixtures_dir().join("timestamps.md")).unwrap().repeat(400));
+    for i in 0..8 {
+        fs::write(input.join(format!("t{i:02}.md")), &big).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bitext"))
+        .args(["convert", "-j", "1", "-t", "md,epub"])
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("a-empty.md") && first.contains("file is empty"), "{first}");
+    assert!(child.try_wait().unwrap().is_none(), "the first file's message came only at the end");
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    assert!(rest.last().unwrap().starts_with("converted 8 files"), "{rest:?}");
+    child.wait().unwrap();
+}
+
+#[test]
+fn one_message_per_problem_naming_the_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixtures_dir().join("speaker_labels.md");
+    let result = convert(&[&input], dir.path(), &["-t", "srt,vtt", "-l", "bi", "--duration", "5"]);
+    let err = stderr(&result);
+    assert!(err.contains("srt, vtt: subtitle reads faster"), "{err}");
+    let lines: Vec<u32> = err
+        .lines()
+        .filter(|l| l.contains("-->") && l.contains("speaker_labels.md:"))
+        .filter_map(|l| l.rsplit("speaker_labels.md:").next()?.split(':').next()?.parse().ok())
+        .collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(lines, sorted, "in line order, each once");
+}
