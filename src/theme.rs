@@ -1,5 +1,6 @@
-//! Themes: how books look. A theme is a folder `themes/<name>/` holding `epub.css`; the built-in themes
-//! are compiled into the binary, and `--theme DIR` loads a folder of the same shape.
+//! Themes: how books look. A built-in theme is a folder `themes/<name>/` holding `epub.css` and
+//! `pdf.yaml`, compiled into the binary; `--theme DIR` loads a folder that holds any of those files, and
+//! `theme.yaml` to name the built-in theme that fills in the rest.
 //!
 //! Loading a theme from disk is I/O and happens only at the CLI's edge; back ends receive a `Theme` value.
 //! This module depends on nothing else in the crate: a theme is plain settings (style sheet, sizes,
@@ -210,6 +211,8 @@ pub enum ThemeError {
     Unknown { name: String, known: String },
     #[error("cannot read theme {path}: {message}")]
     Unreadable { path: String, message: String },
+    #[error("theme folder {path} holds none of theme.yaml, epub.css, pdf.yaml; add at least one")]
+    Empty { path: String },
 }
 
 impl Default for Theme {
@@ -236,31 +239,90 @@ impl Theme {
         Some(Theme { name: n.to_string(), epub_css: css.to_string(), pdf })
     }
 
-    /// A built-in theme by name, or a theme folder holding `epub.css` and, optionally, `pdf.yaml` (the
-    /// classic theme's PDF settings otherwise).
+    /// A built-in theme by name, or a theme folder. A folder holds any of `theme.yaml` (`base: NAME`, the
+    /// built-in theme it starts from, `classic` when not said), `epub.css` (replaces the base's style
+    /// sheet) and `pdf.yaml` (any of the PDF settings; the rest are the base's). A folder with none of
+    /// them, or a file that cannot be read, is an error naming the file.
     pub fn load(name_or_dir: &str) -> Result<Theme, ThemeError> {
         if let Some(theme) = Theme::builtin(name_or_dir) {
             return Ok(theme);
         }
         let dir = Path::new(name_or_dir);
+        let known = || Theme::builtin_names().collect::<Vec<_>>().join(", ");
         if !dir.is_dir() {
-            let known = Theme::builtin_names().collect::<Vec<_>>().join(", ");
-            return Err(ThemeError::Unknown { name: name_or_dir.to_string(), known });
+            return Err(ThemeError::Unknown { name: name_or_dir.to_string(), known: known() });
         }
-        let css_path = dir.join("epub.css");
-        let epub_css = std::fs::read_to_string(&css_path)
-            .map_err(|e| ThemeError::Unreadable { path: css_path.display().to_string(), message: e.to_string() })?;
-        let pdf_path = dir.join("pdf.yaml");
-        let pdf = match std::fs::read_to_string(&pdf_path) {
-            Ok(yaml) => PdfStyle::parse(&yaml, &pdf_path.display().to_string())?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Theme::default().pdf,
-            Err(e) => {
-                return Err(ThemeError::Unreadable { path: pdf_path.display().to_string(), message: e.to_string() })
+        let read = |file: &str| -> Result<Option<(String, String)>, ThemeError> {
+            let path = dir.join(file);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(Some((text, path.display().to_string()))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(ThemeError::Unreadable { path: path.display().to_string(), message: e.to_string() }),
             }
         };
+        let (settings, css, pdf) = (read("theme.yaml")?, read("epub.css")?, read("pdf.yaml")?);
+        if settings.is_none() && css.is_none() && pdf.is_none() {
+            return Err(ThemeError::Empty { path: dir.display().to_string() });
+        }
+        let base_name = match &settings {
+            Some((yaml, path)) => {
+                let settings: ThemeSettings = serde_yaml::from_str(yaml)
+                    .map_err(|e| ThemeError::Unreadable { path: path.clone(), message: e.to_string() })?;
+                settings.base
+            }
+            None => "classic".to_string(),
+        };
+        let (_, base_css, base_pdf) = BUILTIN
+            .iter()
+            .find(|(n, _, _)| *n == base_name)
+            .ok_or_else(|| ThemeError::Unknown { name: base_name.clone(), known: known() })?;
+        let pdf = match pdf {
+            Some((yaml, path)) => PdfStyle::parse(&overlay(base_pdf, &yaml, &path)?, &path)?,
+            None => PdfStyle::parse(base_pdf, &format!("built-in theme {base_name}"))?,
+        };
+        let epub_css = css.map_or_else(|| base_css.to_string(), |(css, _)| css);
         let name = dir.file_name().map_or_else(|| name_or_dir.to_string(), |n| n.to_string_lossy().into_owned());
         Ok(Theme { name, epub_css, pdf })
     }
+}
+
+/// `theme.yaml` of a theme folder.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeSettings {
+    /// The built-in theme whose files and settings fill in what the folder leaves out.
+    #[serde(default = "classic")]
+    base: String,
+}
+
+fn classic() -> String {
+    "classic".to_string()
+}
+
+/// `base` YAML with `over`'s keys laid on it, mappings merged key by key, as YAML text.
+fn overlay(base: &str, over: &str, origin: &str) -> Result<String, ThemeError> {
+    fn merge(base: &mut serde_yaml::Value, over: serde_yaml::Value) {
+        match (base, over) {
+            (serde_yaml::Value::Mapping(b), serde_yaml::Value::Mapping(o)) => {
+                for (k, v) in o {
+                    match b.get_mut(&k) {
+                        Some(slot) => merge(slot, v),
+                        None => {
+                            b.insert(k, v);
+                        }
+                    }
+                }
+            }
+            (slot, v) => *slot = v,
+        }
+    }
+    let unreadable = |e: serde_yaml::Error| ThemeError::Unreadable { path: origin.to_string(), message: e.to_string() };
+    let mut merged: serde_yaml::Value = serde_yaml::from_str(base).map_err(unreadable)?;
+    let over: serde_yaml::Value = serde_yaml::from_str(over).map_err(unreadable)?;
+    if !over.is_null() {
+        merge(&mut merged, over);
+    }
+    serde_yaml::to_string(&merged).map_err(unreadable)
 }
 
 #[cfg(test)]
@@ -288,5 +350,23 @@ mod tests {
         std::fs::write(dir.path().join("pdf.yaml"), "leading: 2\ncolours: { text: red }\n").unwrap();
         assert!(Theme::load(dir.path().to_str().unwrap()).is_err());
         assert!(matches!(Theme::load("no-such-theme"), Err(ThemeError::Unknown { .. })));
+    }
+
+    #[test]
+    fn a_folder_takes_what_it_lacks_from_the_theme_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_str().unwrap();
+        assert!(matches!(Theme::load(path), Err(ThemeError::Empty { .. })));
+        std::fs::write(dir.path().join("theme.yaml"), "base: modern\n").unwrap();
+        std::fs::write(dir.path().join("pdf.yaml"), "leading: 2\ncolours: { heading: '#204060' }\n").unwrap();
+        let theme = Theme::load(path).unwrap();
+        let modern = Theme::builtin("modern").unwrap();
+        assert_eq!(theme.epub_css, modern.epub_css);
+        assert_eq!(theme.pdf.leading, 2.0);
+        assert_eq!(theme.pdf.colours.heading, "#204060");
+        assert_eq!(theme.pdf.colours.text, modern.pdf.colours.text);
+        assert_eq!(theme.pdf.glossary, modern.pdf.glossary);
+        std::fs::write(dir.path().join("theme.yaml"), "base: gothic\n").unwrap();
+        assert!(matches!(Theme::load(path), Err(ThemeError::Unknown { .. })));
     }
 }

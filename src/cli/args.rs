@@ -24,6 +24,17 @@ bitext check talks/                           report problems with file and line
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour in messages: auto (when standard error is a terminal), always, never
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,8 +45,10 @@ pub enum Command {
 bitext convert corpus/ -o out\n  bitext convert a.md b.md -t md,txt,json -l zh,en -o out -j 4\n  \
 cat a.md | bitext convert - -t txt -l en")]
     Convert(ConvertArgs),
-    /// Make one EPUB anthology of many transcripts: a part per group, a chapter per transcript
-    #[command(after_help = "Examples:\n  bitext book corpus/ -o archive.epub\n  \
+    /// Make one book of many transcripts, EPUB or PDF: a title page, a part per group, a chapter per
+    /// transcript, one table of contents and one glossary
+    #[command(after_help = "The format comes from -t, else from the output's extension (.epub or .pdf).\n\n\
+Examples:\n  bitext book corpus/ -o archive.epub\n  bitext book corpus/ -o archive.pdf --paper a5\n  \
 bitext book corpus/ -o archive.en.epub --lang en --group-by speaker --sort title --title \"Talks\"")]
     Book(BookArgs),
     /// Report problems in transcripts without writing anything; exits 1 if any input has an error
@@ -43,6 +56,15 @@ bitext book corpus/ -o archive.en.epub --lang en --group-by speaker --sort title
     Check(CheckArgs),
     /// List the output formats
     Formats,
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = "Example:\n  bitext completions bash > ~/.local/share/bash-completion/completions/bitext")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    #[command(after_help = "Example:\n  bitext man > ~/.local/share/man/man1/bitext.1")]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -107,7 +129,8 @@ pub struct SubtitleArgs {
 
 #[derive(Debug, Args)]
 pub struct StyleArgs {
-    /// Theme of books and PDFs: a built-in name (classic, modern) or a folder holding epub.css and pdf.yaml
+    /// Theme of books and PDFs: a built-in name (classic, modern) or a folder holding any of epub.css,
+    /// pdf.yaml and theme.yaml (`base: NAME`, the built-in theme for the rest)
     #[arg(long, value_name = "NAME|DIR", default_value = "classic")]
     pub theme: String,
     /// PDF: how a bilingual page is laid out (default: the theme's)
@@ -132,7 +155,7 @@ pub struct BookArgs {
     /// The book to write
     #[arg(short, long, value_name = "FILE.epub|FILE.pdf")]
     pub out: PathBuf,
-    /// Format of the book: epub or pdf (default: from the output's extension, else epub)
+    /// Format of the book: epub or pdf (default: from the output's extension)
     #[arg(short = 't', long = "to", value_name = "FORMAT")]
     pub format: Option<String>,
     /// Language of the book: bi (both), zh or en

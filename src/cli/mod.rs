@@ -6,7 +6,8 @@ mod args;
 mod report;
 
 pub use args::{
-    BookArgs, CheckArgs, Cli, Command, ConvertArgs, GroupArg, ReportArgs, SortArg, StyleArgs, SubtitleArgs,
+    BookArgs, CheckArgs, Cli, ColorArg, Command, ConvertArgs, GroupArg, ReportArgs, SortArg, StyleArgs, SubtitleArgs,
+    WorkArgs,
 };
 
 use crate::batch::{self, FileReport, InputOptions, OutputRoot, Plan, Workers};
@@ -34,16 +35,33 @@ pub fn run(cli: Cli) -> i32 {
     if matches!(cli.command, Command::Convert(_) | Command::Book(_)) {
         remove_temporaries_on_interrupt();
     }
+    let styled = match cli.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
     let result = match cli.command {
-        Command::Convert(args) => convert(args),
-        Command::Book(args) => book(args),
-        Command::Check(args) => check(args),
+        Command::Convert(args) => convert(args, styled),
+        Command::Book(args) => book(args, styled),
+        Command::Check(args) => check(args, styled),
         Command::Formats => formats(),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "bitext", &mut script);
+            Ok(to_stdout(&script))
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
+                Ok(()) => Ok(to_stdout(&page)),
+                Err(e) => Err(anyhow::anyhow!("cannot make the manual page: {e}")),
+            }
+        }
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            Messages::new(false).say(&format!("error: {err:#}"));
+            Messages::new(false, styled).say(&format!("error: {err:#}"));
             EXIT_USAGE
         }
     }
@@ -72,7 +90,7 @@ fn to_stdout(bytes: &[u8]) -> i32 {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            Messages::new(false).say(&format!("error: cannot write to standard output: {e}"));
+            Messages::new(false, false).say(&format!("error: cannot write to standard output: {e}"));
             EXIT_SOME_FAILED
         }
     }
@@ -148,7 +166,7 @@ fn workers(jobs: Option<u32>, per_core: usize, messages: &mut Messages) -> Worke
     workers
 }
 
-fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
+fn convert(args: ConvertArgs, styled: bool) -> anyhow::Result<i32> {
     let formats = writers_for(&args.formats)?;
     let stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
     // Standard input makes one output on standard output: one language, both unless asked.
@@ -157,7 +175,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     views.sort();
     views.dedup();
     if stdin {
-        return convert_stdin(&args, &formats, &views);
+        return convert_stdin(&args, &formats, &views, styled);
     }
     let uses = uses_of(&formats);
     let mut options = write_options(&args.style, uses)?;
@@ -168,7 +186,7 @@ fn convert(args: ConvertArgs) -> anyhow::Result<i32> {
     if inputs.is_empty() && reports.is_empty() {
         anyhow::bail!("no *.md files found in the given folders");
     }
-    let mut messages = Messages::new(args.report.quiet);
+    let mut messages = Messages::new(args.report.quiet, styled);
     let workers = workers(args.work.jobs, 2, &mut messages);
     let plan = Plan { formats, views, options };
     for report in &reports {
@@ -187,7 +205,12 @@ fn exit_code(failed: usize) -> i32 {
 }
 
 /// Standard input to standard output: one format, one language.
-fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[View]) -> anyhow::Result<i32> {
+fn convert_stdin(
+    args: &ConvertArgs,
+    formats: &[&'static dyn Writer],
+    views: &[View],
+    styled: bool,
+) -> anyhow::Result<i32> {
     if args.inputs.len() != 1 || formats.len() != 1 || views.len() != 1 {
         anyhow::bail!("with - as input, give exactly one input, one --to format and one --lang");
     }
@@ -200,7 +223,7 @@ fn convert_stdin(args: &ConvertArgs, formats: &[&'static dyn Writer], views: &[V
     let uses = uses_of(formats);
     let mut options = write_options(&args.style, uses)?;
     options.subtitles = subtitle_options(&args.subtitles, uses)?;
-    let mut messages = Messages::new(args.report.quiet);
+    let mut messages = Messages::new(args.report.quiet, styled);
     let name = "<stdin>";
     let Some(parsed) = read_stdin(name, &mut messages)? else { return Ok(EXIT_SOME_FAILED) };
     for d in &parsed.diagnostics {
@@ -293,7 +316,7 @@ fn write_options(style: &StyleArgs, uses: Uses) -> anyhow::Result<WriteOptions> 
     })
 }
 
-fn book(args: BookArgs) -> anyhow::Result<i32> {
+fn book(args: BookArgs, styled: bool) -> anyhow::Result<i32> {
     let known: Vec<&str> = emit::book_formats().collect();
     let extension = args.out.extension().map(|e| e.to_string_lossy().to_lowercase());
     // The format: as asked, else the one whose extension the output file has.
@@ -321,7 +344,7 @@ fn book(args: BookArgs) -> anyhow::Result<i32> {
     let options = write_options(&args.style, writer.format().uses)?;
     let (inputs, mut reports) =
         batch::collect_inputs(&args.inputs, &InputOptions { follow: args.work.follow, exclude: None });
-    let mut messages = Messages::new(args.report.quiet);
+    let mut messages = Messages::new(args.report.quiet, styled);
     if inputs.is_empty() {
         if reports.is_empty() {
             anyhow::bail!("no *.md files found in the given folders");
@@ -372,8 +395,8 @@ fn sort(s: SortArg) -> SortBy {
     }
 }
 
-fn check(args: CheckArgs) -> anyhow::Result<i32> {
-    let mut messages = Messages::new(args.report.quiet);
+fn check(args: CheckArgs, styled: bool) -> anyhow::Result<i32> {
+    let mut messages = Messages::new(args.report.quiet, styled);
     if args.inputs.iter().any(|p| p.as_os_str() == "-") {
         if args.inputs.len() != 1 {
             anyhow::bail!("with - as input, give no other input");

@@ -9,7 +9,7 @@ use crate::batch::FileReport;
 use crate::diag::{Diagnostic, Severity};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use std::collections::HashMap;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 /// A file's diagnostics with the same message are shown this many times, then counted: a damaged file
 /// can hold thousands of the same problem.
@@ -26,8 +26,9 @@ pub(super) struct Messages {
 }
 
 impl Messages {
-    pub fn new(quiet: bool) -> Messages {
-        Messages { quiet, styled: io::stderr().is_terminal(), closed: false, tally: Tally::default() }
+    /// Messages, warnings left out when `quiet`, in colour when `styled`.
+    pub fn new(quiet: bool, styled: bool) -> Messages {
+        Messages { quiet, styled, closed: false, tally: Tally::default() }
     }
 
     /// One line (or several) of text, as it is.

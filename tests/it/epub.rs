@@ -279,7 +279,7 @@ fn anthology_has_parts_chapters_and_sections() {
     let examples = manifest_dir().join("examples");
     let result = bitext(&["book", examples.to_str().unwrap(), "-o", book.to_str().unwrap(), "--group-by", "area"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
-    assert!(stderr(&result).contains("(3 transcripts)"));
+    assert!(stderr(&result).contains("(5 transcripts)"), "{}", stderr(&result));
     let entries = entries(&book);
     let nav =
         entries.iter().find(|e| e.0.ends_with("nav.xhtml")).map(|e| String::from_utf8(e.2.clone()).unwrap()).unwrap();

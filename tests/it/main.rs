@@ -4,6 +4,7 @@
 mod bad_input;
 mod corpus;
 mod epub;
+mod examples;
 mod fixtures;
 mod golden;
 mod mutate;
