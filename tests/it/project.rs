@@ -31,3 +31,23 @@ fn the_stated_minimum_rust_is_the_locked_dependencies_minimum() {
     let readme = std::fs::read_to_string(manifest_dir().join("README.md")).unwrap();
     assert!(readme.contains(&format!("Rust toolchain ({ours} or newer")), "the README states another minimum");
 }
+
+#[test]
+fn completions_manual_and_colour_are_there() {
+    use crate::support::{bitext, fixtures_dir, stderr};
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = bitext(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("convert"), "{shell}");
+    }
+    let man = bitext(&["man"]);
+    assert!(String::from_utf8_lossy(&man.stdout).contains(".TH bitext 1"));
+    let help = bitext(&["book", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("EPUB or PDF") && help.contains(".pdf"), "{help}");
+    let input = fixtures_dir().join("truncated_ending.md");
+    let coloured = bitext(&["check", input.to_str().unwrap(), "--color", "always"]);
+    assert!(stderr(&coloured).contains("\u{1b}["), "{}", stderr(&coloured));
+    let plain = bitext(&["check", input.to_str().unwrap(), "--color", "never"]);
+    assert!(!stderr(&plain).contains("\u{1b}["), "{}", stderr(&plain));
+}
