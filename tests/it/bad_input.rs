@@ -223,3 +223,31 @@ fn nothing_panics_on_arbitrary_bytes() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(matches!(result.status.code(), Some(0) | Some(1)), "{err}");
 }
+
+/// EPUB or PDF bytes are never poured onto a terminal: run under `script`, which gives the command a
+/// terminal for its output (util-linux; where it is missing the test says so and checks nothing).
+#[test]
+fn binary_output_is_refused_on_a_terminal() {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: needs `script` (util-linux) to give bitext a terminal");
+        return;
+    }
+    let input = fixtures_dir().join("timestamps.md");
+    let line = format!("'{}' convert - -t epub < '{}'", env!("CARGO_BIN_EXE_bitext"), input.display());
+    let out = std::process::Command::new("script").args(["-qec", &line, "/dev/null"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("is binary and standard output is a terminal"), "{shown}");
+    assert!(!shown.contains("mimetype"), "EPUB bytes reached the terminal");
+}
+
+/// The README's sample summary is what a run of the corpus prints.
+#[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
+fn the_readme_summary_is_a_real_run() {
+    let out = tempfile::tempdir().unwrap();
+    let result = crate::support::convert(&[&crate::support::corpus_dir()], out.path(), &["-q"]);
+    let summary = stderr(&result).lines().last().unwrap().to_string();
+    let readme = fs::read_to_string(crate::support::manifest_dir().join("README.md")).unwrap();
+    assert!(readme.contains(&format!("`{summary}`")), "the README does not show `{summary}`");
+}
