@@ -226,6 +226,7 @@ fn interrupt(signal: rustix::process::Signal) -> (Option<i32>, Vec<String>) {
         .spawn()
         .unwrap();
     while tree(&out).iter().all(|n| n.starts_with('.')) {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before writing anything");
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
