@@ -13,6 +13,7 @@ mod limits;
 mod pair;
 mod stage;
 mod text;
+mod tops;
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::ir::{Document, TitleSource, IR_VERSION};
