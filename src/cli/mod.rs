@@ -14,7 +14,7 @@ use crate::batch::{self, FileReport, InputOptions, OutputRoot, Plan, Workers};
 use crate::diag::Diagnostic;
 use crate::emit::book::{BookSpec, GroupBy, SortBy};
 use crate::emit::pdf::{FontRequest, FontSet, PdfOptions};
-use crate::emit::subtitles::{read_captions, SubtitleOptions};
+use crate::emit::subtitles::{read_captions, Captions, SubtitleOptions};
 use crate::emit::{self, Uses, WriteOptions, Writer};
 use crate::parse;
 use crate::select::View;
@@ -274,7 +274,7 @@ fn subtitle_options(args: &SubtitleArgs, uses: Uses) -> anyhow::Result<SubtitleO
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read caption track {}", path.display()))?;
             let words = read_captions(&text).with_context(|| format!("cannot use caption track {}", path.display()))?;
-            Some(Arc::new(words))
+            Some(Arc::new(Captions { name: path.display().to_string(), words }))
         }
         None => None,
     };

@@ -89,3 +89,28 @@ fn the_custom_theme_fills_in_from_its_base() {
     std::io::Read::read_to_string(&mut zip.by_name("OEBPS/style.css").unwrap(), &mut css).unwrap();
     assert_eq!(css, theme.epub_css);
 }
+
+#[test]
+fn a_caption_track_of_another_talk_is_not_used() {
+    let out = tempfile::tempdir().unwrap();
+    let track = example("tide-pools.vtt");
+    let result = convert(
+        &[&example("bee-colonies.md")],
+        out.path(),
+        &["-t", "vtt", "-l", "en", "--align", track.to_str().unwrap()],
+    );
+    let err = stderr(&result);
+    assert_eq!(result.status.code(), Some(0), "{err}");
+    assert!(err.contains("caption track") && err.contains("tide-pools.vtt") && err.contains("matches only"), "{err}");
+    let vtt = fs::read_to_string(out.path().join("bee-colonies.en.vtt")).unwrap();
+    assert!(vtt.contains("times are estimated"), "{vtt}");
+    // Its own track matches nearly every word, and says how many.
+    let result = convert(
+        &[&example("tide-pools.md")],
+        out.path(),
+        &["-t", "vtt", "-l", "en", "--align", track.to_str().unwrap()],
+    );
+    assert!(!stderr(&result).contains("matches only"), "{}", stderr(&result));
+    let vtt = fs::read_to_string(out.path().join("tide-pools.en.vtt")).unwrap();
+    assert!(vtt.contains("% of the spoken words matched"), "{vtt}");
+}

@@ -10,7 +10,7 @@ mod cues;
 pub mod options;
 mod timing;
 
-pub use options::{CaptionWord, SubtitleOptions};
+pub use options::{CaptionWord, Captions, SubtitleOptions};
 pub use timing::{read_captions, CaptionError};
 
 use super::clock::hms_millis;
@@ -30,6 +30,8 @@ const GAP: f32 = 0.084;
 const MAX_CPS_EN: f32 = 20.0;
 const MAX_CPS_ZH: f32 = 9.0;
 const CHINESE_CHARS_PER_SECOND: f32 = 4.5;
+/// A caption track that matches fewer of the spoken words than this belongs to another talk.
+const MIN_ALIGNED_SHARE: f32 = 0.5;
 
 /// A subtitle writer: one type, one instance per file format. Every format of one view renders the same
 /// cut and timed track, made once (`Selected::shared`).
@@ -95,7 +97,10 @@ enum Timing {
     Estimated,
     Scaled,
     Anchored,
-    Aligned,
+    /// With the share of the spoken words found in the caption track.
+    Aligned {
+        share: f32,
+    },
 }
 
 /// A timed cue.
@@ -188,19 +193,34 @@ fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) 
         }
     }
     let estimated = estimate(&units);
-    let (times, timing) = match (&options.captions, anchors.is_empty(), duration) {
-        (Some(captions), _, _) => {
-            let caption_words: Vec<String> = captions.iter().map(|c| c.word.clone()).collect();
-            let matched = timing::align(&words, &caption_words);
-            let pins: Vec<(usize, f32)> =
-                matched.iter().enumerate().filter_map(|(i, m)| m.map(|j| (i, captions[j].start))).collect();
-            let mut pins = pins;
-            if let (Some(&(last_i, _)), Some(last_cap)) = (pins.last(), matched.iter().rev().flatten().next()) {
-                pins.push((last_i + 1, captions[*last_cap].end));
-            }
-            // Matched words take the caption's times; the rest are interpolated between them.
-            (pin(&estimated, &pins), Timing::Aligned)
+    let mut diagnostics = Vec::new();
+    // Aligned to the caption track when it is this talk's: most of the spoken words found in it.
+    let aligned = options.captions.as_deref().and_then(|captions| {
+        let caption_words: Vec<String> = captions.words.iter().map(|c| c.word.clone()).collect();
+        let matched = timing::align(&words, &caption_words);
+        let spoken = words.iter().filter(|w| !w.is_empty()).count().max(1);
+        let share = matched.iter().flatten().count() as f32 / spoken as f32;
+        if share < MIN_ALIGNED_SHARE {
+            diagnostics.push(Diagnostic::warning(
+                0,
+                format!(
+                    "caption track {} matches only {:.0}% of the spoken words; it does not look like this talk's captions, so the times are estimated instead",
+                    captions.name,
+                    share * 100.0
+                ),
+            ));
+            return None;
         }
+        let mut pins: Vec<(usize, f32)> =
+            matched.iter().enumerate().filter_map(|(i, m)| m.map(|j| (i, captions.words[j].start))).collect();
+        if let (Some(&(last_i, _)), Some(last_cap)) = (pins.last(), matched.iter().rev().flatten().next()) {
+            pins.push((last_i + 1, captions.words[*last_cap].end));
+        }
+        // Matched words take the caption's times; the rest are interpolated between them.
+        Some((pin(&estimated, &pins), Timing::Aligned { share }))
+    });
+    let (times, timing) = match (aligned, anchors.is_empty(), duration) {
+        (Some(aligned), _, _) => aligned,
         (None, false, Some(d)) => {
             let mut pins = anchors.clone();
             pins.push((units.len(), d));
@@ -212,15 +232,13 @@ fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) 
     };
     let spans: Vec<std::ops::Range<f32>> = texts.iter().map(|(_, r, _)| times[r.start]..times[r.end]).collect();
     let ruled = apply_rules(&spans, MIN_DURATION, MAX_DURATION, GAP);
-    let mut diagnostics = Vec::new();
-    let mut warned_lines: Vec<u32> = Vec::new();
+    let mut warned_lines: std::collections::HashSet<u32> = std::collections::HashSet::new();
     let mut cues = Vec::with_capacity(texts.len());
     for ((text, _, line), (start, end)) in texts.into_iter().zip(ruled) {
         let seconds = (end - start).max(0.001);
         let too_fast =
             (len(&text.en) as f32 / seconds > MAX_CPS_EN) || (text.zh.chars().count() as f32 / seconds > MAX_CPS_ZH);
-        if too_fast && !warned_lines.contains(&line) {
-            warned_lines.push(line);
+        if too_fast && warned_lines.insert(line) {
             diagnostics.push(Diagnostic::warning(
                 line,
                 "subtitle reads faster than 20 characters a second (English) or 9 (Chinese); give the real length with --duration or a caption track with --align",
@@ -299,7 +317,10 @@ fn vtt(track: &Track) -> String {
         Timing::Estimated => format!("times are estimated from the English at {} words per minute", track.wpm),
         Timing::Scaled => "times are estimated from the English and scaled to the video's length".to_string(),
         Timing::Anchored => "times are pinned to the transcript's timestamps and estimated in between".to_string(),
-        Timing::Aligned => "times are aligned word by word to a caption track of the video".to_string(),
+        Timing::Aligned { share } => format!(
+            "times are aligned word by word to a caption track of the video ({:.0}% of the spoken words matched)",
+            share * 100.0
+        ),
     };
     let languages = match track.view {
         View::Bi => "Chinese and English",

@@ -11,7 +11,7 @@ pub struct SubtitleOptions {
     /// Length of the video in seconds; overrides a `duration` key in the front matter.
     pub duration: Option<f32>,
     /// A timed English caption track of the same video to align to.
-    pub captions: Option<Arc<Vec<CaptionWord>>>,
+    pub captions: Option<Arc<Captions>>,
     pub crlf: bool,
     pub bom: bool,
     /// Characters per line.
@@ -31,6 +31,14 @@ impl Default for SubtitleOptions {
             en_line: 42,
         }
     }
+}
+
+/// A caption track, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Captions {
+    /// Where it came from, for messages (`captions.vtt`).
+    pub name: String,
+    pub words: Vec<CaptionWord>,
 }
 
 /// A timed word of a caption track.
