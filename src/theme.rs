@@ -18,13 +18,89 @@ pub struct Theme {
     pub epub_css: String,
     /// How PDFs are set.
     pub pdf: PdfStyle,
+    /// How ASS subtitles look.
+    pub subtitles: SubtitleStyle,
 }
 
-/// The built-in themes: name, EPUB style sheet, PDF settings.
-const BUILTIN: &[(&str, &str, &str)] = &[
-    ("classic", include_str!("../themes/classic/epub.css"), include_str!("../themes/classic/pdf.yaml")),
-    ("modern", include_str!("../themes/modern/epub.css"), include_str!("../themes/modern/pdf.yaml")),
+/// A built-in theme: its name and files.
+struct Builtin {
+    name: &'static str,
+    epub_css: &'static str,
+    pdf: &'static str,
+    subtitles: &'static str,
+}
+
+const BUILTIN: &[Builtin] = &[
+    Builtin {
+        name: "classic",
+        epub_css: include_str!("../themes/classic/epub.css"),
+        pdf: include_str!("../themes/classic/pdf.yaml"),
+        subtitles: include_str!("../themes/classic/subtitles.yaml"),
+    },
+    Builtin {
+        name: "modern",
+        epub_css: include_str!("../themes/modern/epub.css"),
+        pdf: include_str!("../themes/modern/pdf.yaml"),
+        subtitles: include_str!("../themes/modern/subtitles.yaml"),
+    },
 ];
+
+/// ASS subtitle styles of a theme (`subtitles.yaml`): sizes and margins in pixels at the play resolution,
+/// colours `#rrggbb`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubtitleStyle {
+    pub play_res_x: u32,
+    pub play_res_y: u32,
+    pub zh: SubtitleFont,
+    pub en: SubtitleFont,
+    pub outline_colour: String,
+    pub outline: f32,
+    pub shadow: f32,
+    /// Distance of the text from the bottom edge.
+    pub margin_v: u32,
+    /// Distance of the text from the left and right edges.
+    pub margin_h: u32,
+}
+
+/// The look of one language's subtitle lines.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubtitleFont {
+    pub font: String,
+    pub size: u32,
+    pub colour: String,
+    #[serde(default)]
+    pub bold: bool,
+}
+
+impl SubtitleStyle {
+    fn parse(yaml: &str, origin: &str) -> Result<SubtitleStyle, ThemeError> {
+        let style: SubtitleStyle = serde_yaml::from_str(yaml)
+            .map_err(|e| ThemeError::Unreadable { path: origin.to_string(), message: e.to_string() })?;
+        let bad = |message: String| Err(ThemeError::Unreadable { path: origin.into(), message });
+        for c in [&style.zh.colour, &style.en.colour, &style.outline_colour] {
+            if parse_colour(c).is_none() {
+                return bad(format!("colour `{c}` is not #rrggbb"));
+            }
+        }
+        for (key, font) in [("zh", &style.zh), ("en", &style.en)] {
+            if font.font.trim().is_empty() || font.font.contains([',', '{', '}', '\\', '\n']) {
+                return bad(format!("{key}.font `{}` must be a font family name without , {{ }} or \\", font.font));
+            }
+            if font.size == 0 || font.size > style.play_res_y {
+                return bad(format!("{key}.size {} must be between 1 and play_res_y", font.size));
+            }
+        }
+        if style.play_res_x == 0 || style.play_res_y == 0 {
+            return bad("play_res_x and play_res_y must be above 0".into());
+        }
+        if !(0.0..=64.0).contains(&style.outline) || !(0.0..=64.0).contains(&style.shadow) {
+            return bad("outline and shadow must be between 0 and 64 pixels".into());
+        }
+        Ok(style)
+    }
+}
 
 /// PDF settings of a theme (`pdf.yaml`): sizes in points, margins in millimetres, colours `#rrggbb`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -211,7 +287,7 @@ pub enum ThemeError {
     Unknown { name: String, known: String },
     #[error("cannot read theme {path}: {message}")]
     Unreadable { path: String, message: String },
-    #[error("theme folder {path} holds none of theme.yaml, epub.css, pdf.yaml; add at least one")]
+    #[error("theme folder {path} holds none of theme.yaml, epub.css, pdf.yaml, subtitles.yaml; add at least one")]
     Empty { path: String },
 }
 
@@ -230,19 +306,21 @@ impl fmt::Display for Theme {
 impl Theme {
     /// Names of the built-in themes.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
-        BUILTIN.iter().map(|(name, _, _)| *name)
+        BUILTIN.iter().map(|b| b.name)
     }
 
     pub fn builtin(name: &str) -> Option<Theme> {
-        let (n, css, pdf) = BUILTIN.iter().find(|(n, _, _)| *n == name)?;
-        let pdf = PdfStyle::parse(pdf, &format!("built-in theme {n}")).ok()?;
-        Some(Theme { name: n.to_string(), epub_css: css.to_string(), pdf })
+        let b = BUILTIN.iter().find(|b| b.name == name)?;
+        let origin = format!("built-in theme {name}");
+        let pdf = PdfStyle::parse(b.pdf, &origin).ok()?;
+        let subtitles = SubtitleStyle::parse(b.subtitles, &origin).ok()?;
+        Some(Theme { name: b.name.to_string(), epub_css: b.epub_css.to_string(), pdf, subtitles })
     }
 
     /// A built-in theme by name, or a theme folder. A folder holds any of `theme.yaml` (`base: NAME`, the
     /// built-in theme it starts from, `classic` when not said), `epub.css` (replaces the base's style
-    /// sheet) and `pdf.yaml` (any of the PDF settings; the rest are the base's). A folder with none of
-    /// them, or a file that cannot be read, is an error naming the file.
+    /// sheet), `pdf.yaml` and `subtitles.yaml` (any of the PDF or ASS settings; the rest are the base's).
+    /// A folder with none of them, or a file that cannot be read, is an error naming the file.
     pub fn load(name_or_dir: &str) -> Result<Theme, ThemeError> {
         if let Some(theme) = Theme::builtin(name_or_dir) {
             return Ok(theme);
@@ -261,7 +339,8 @@ impl Theme {
             }
         };
         let (settings, css, pdf) = (read("theme.yaml")?, read("epub.css")?, read("pdf.yaml")?);
-        if settings.is_none() && css.is_none() && pdf.is_none() {
+        let subtitles = read("subtitles.yaml")?;
+        if settings.is_none() && css.is_none() && pdf.is_none() && subtitles.is_none() {
             return Err(ThemeError::Empty { path: dir.display().to_string() });
         }
         let base_name = match &settings {
@@ -272,17 +351,22 @@ impl Theme {
             }
             None => "classic".to_string(),
         };
-        let (_, base_css, base_pdf) = BUILTIN
+        let base = BUILTIN
             .iter()
-            .find(|(n, _, _)| *n == base_name)
+            .find(|b| b.name == base_name)
             .ok_or_else(|| ThemeError::Unknown { name: base_name.clone(), known: known() })?;
+        let builtin = format!("built-in theme {base_name}");
         let pdf = match pdf {
-            Some((yaml, path)) => PdfStyle::parse(&overlay(base_pdf, &yaml, &path)?, &path)?,
-            None => PdfStyle::parse(base_pdf, &format!("built-in theme {base_name}"))?,
+            Some((yaml, path)) => PdfStyle::parse(&overlay(base.pdf, &yaml, &path)?, &path)?,
+            None => PdfStyle::parse(base.pdf, &builtin)?,
         };
-        let epub_css = css.map_or_else(|| base_css.to_string(), |(css, _)| css);
+        let subtitles = match subtitles {
+            Some((yaml, path)) => SubtitleStyle::parse(&overlay(base.subtitles, &yaml, &path)?, &path)?,
+            None => SubtitleStyle::parse(base.subtitles, &builtin)?,
+        };
+        let epub_css = css.map_or_else(|| base.epub_css.to_string(), |(css, _)| css);
         let name = dir.file_name().map_or_else(|| name_or_dir.to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(Theme { name, epub_css, pdf })
+        Ok(Theme { name, epub_css, pdf, subtitles })
     }
 }
 
@@ -368,5 +452,24 @@ mod tests {
         assert_eq!(theme.pdf.glossary, modern.pdf.glossary);
         std::fs::write(dir.path().join("theme.yaml"), "base: gothic\n").unwrap();
         assert!(matches!(Theme::load(path), Err(ThemeError::Unknown { .. })));
+    }
+
+    #[test]
+    fn subtitle_styles_overlay_the_base_and_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_str().unwrap();
+        std::fs::write(dir.path().join("subtitles.yaml"), "en: { colour: '#ffcc00' }\nmargin_v: 80\n").unwrap();
+        let theme = Theme::load(path).unwrap();
+        let classic = Theme::builtin("classic").unwrap();
+        assert_eq!(theme.subtitles.en.colour, "#ffcc00");
+        assert_eq!(theme.subtitles.en.font, classic.subtitles.en.font);
+        assert_eq!(theme.subtitles.margin_v, 80);
+        assert_eq!(theme.subtitles.zh, classic.subtitles.zh);
+        assert_eq!(theme.pdf, classic.pdf);
+        for wrong in ["zh: { colour: white }", "en: { font: 'A, B' }", "zh: { size: 0 }", "outline: -1", "extra: 1"] {
+            std::fs::write(dir.path().join("subtitles.yaml"), wrong).unwrap();
+            let err = Theme::load(path).expect_err(wrong).to_string();
+            assert!(err.contains("subtitles.yaml"), "{wrong}: {err}");
+        }
     }
 }

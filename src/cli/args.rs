@@ -129,8 +129,8 @@ pub struct SubtitleArgs {
 
 #[derive(Debug, Args)]
 pub struct StyleArgs {
-    /// Theme of books and PDFs: a built-in name (classic, modern) or a folder holding any of epub.css,
-    /// pdf.yaml and theme.yaml (`base: NAME`, the built-in theme for the rest)
+    /// Theme of books, PDFs and ASS subtitles: a built-in name (classic, modern) or a folder holding any
+    /// of epub.css, pdf.yaml, subtitles.yaml and theme.yaml (`base: NAME`, the built-in theme for the rest)
     #[arg(long, value_name = "NAME|DIR", default_value = "classic")]
     pub theme: String,
     /// PDF: how a bilingual page is laid out (default: the theme's)

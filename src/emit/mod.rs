@@ -24,8 +24,16 @@ use crate::select::{select, View};
 pub use markdown::escape_inline_text;
 pub use writer::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer, Written};
 
-static WRITERS: &[&dyn Writer] =
-    &[&markdown::Markdown, &text::PlainText, &json::Json, &epub::Epub, &pdf::Pdf, &subtitles::SRT, &subtitles::VTT];
+static WRITERS: &[&dyn Writer] = &[
+    &markdown::Markdown,
+    &text::PlainText,
+    &json::Json,
+    &epub::Epub,
+    &pdf::Pdf,
+    &subtitles::SRT,
+    &subtitles::VTT,
+    &subtitles::ASS,
+];
 
 /// Every registered writer, in the order `bitext formats` lists them.
 pub fn writers() -> &'static [&'static dyn Writer] {

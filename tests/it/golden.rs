@@ -22,7 +22,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 /// The text formats: books and PDFs are checked structurally in their own tests.
-const FORMATS: &[&str] = &["md", "txt", "json", "srt", "vtt"];
+const FORMATS: &[&str] = &["md", "txt", "json", "srt", "vtt", "ass"];
 
 /// Check `text` against the snapshot `name` in `tests/golden/<folder>/`.
 pub fn assert_golden(folder: &str, name: &str, text: &str) {

@@ -228,6 +228,56 @@ fn crlf_and_bom_for_picky_players() {
     assert!(!String::from_utf8(bytes).unwrap().replace("\r\n", "").contains('\n'));
 }
 
+/// ASS is the SRT track in the theme's styles: the same cues, times to the centisecond and lines, Chinese
+/// in the `Chinese` style and English switched to the `English` one; a theme's `subtitles.yaml` changes
+/// the styles, and a wrong one is an error naming it with nothing written.
+#[test]
+fn ass_is_the_srt_track_in_the_themes_styles() {
+    let out = tempfile::tempdir().unwrap();
+    let src = manifest_dir().join("examples/tide-pools.md");
+    let result = convert(&[&src], out.path(), &["-t", "srt,ass", "--theme", "modern"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let cues = parse(&fs::read_to_string(out.path().join("tide-pools.srt")).unwrap());
+    let ass = fs::read_to_string(out.path().join("tide-pools.ass")).unwrap();
+    assert!(ass.contains("\nStyle: Chinese,Noto Sans CJK SC,64,&H00FFFFFF,"), "{ass}");
+    assert!(ass.contains("\nStyle: English,Noto Sans CJK SC,46,&H006BD1F2,"), "{ass}");
+    let clock = |s: &str| {
+        let (h, rest) = s.split_once(':').unwrap();
+        let (m, sec) = rest.split_once(':').unwrap();
+        h.parse::<f64>().unwrap() * 3600.0 + m.parse::<f64>().unwrap() * 60.0 + sec.parse::<f64>().unwrap()
+    };
+    let events: Vec<_> = ass.lines().filter_map(|l| l.strip_prefix("Dialogue: ")).collect();
+    assert_eq!(events.len(), cues.len());
+    for (event, cue) in events.iter().zip(&cues) {
+        let fields: Vec<&str> = event.splitn(10, ',').collect();
+        assert!((clock(fields[1]) - cue.start).abs() <= 0.005 && (clock(fields[2]) - cue.end).abs() <= 0.005);
+        let lines: Vec<String> = fields[9].replace("{\\rEnglish}", "").split("\\N").map(String::from).collect();
+        assert_eq!(lines, cue.lines);
+        let english_at = fields[9].find("{\\rEnglish}");
+        let first_english = cue.lines.iter().position(|l| !is_zh(l));
+        match (fields[3], first_english) {
+            ("Chinese", Some(0)) | ("English", Some(1..)) => panic!("wrong style: {event}"),
+            ("Chinese", Some(_)) => assert!(english_at.is_some(), "{event}"),
+            _ => assert!(english_at.is_none(), "{event}"),
+        }
+    }
+
+    let theme = tempfile::tempdir().unwrap();
+    fs::write(theme.path().join("subtitles.yaml"), "zh: { size: 70, colour: '#ffee00' }\n").unwrap();
+    let themed = tempfile::tempdir().unwrap();
+    let result = convert(&[&src], themed.path(), &["-t", "ass", "-l", "zh", "--theme", theme.path().to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let ass = fs::read_to_string(themed.path().join("tide-pools.zh.ass")).unwrap();
+    assert!(ass.contains("\nStyle: Chinese,Noto Serif CJK SC,70,&H0000EEFF,"), "{ass}");
+
+    fs::write(theme.path().join("subtitles.yaml"), "zh: { colour: yellow }\n").unwrap();
+    let refused = tempfile::tempdir().unwrap();
+    let result = convert(&[&src], refused.path(), &["-t", "ass", "--theme", theme.path().to_str().unwrap()]);
+    assert_ne!(result.status.code(), Some(0));
+    assert!(stderr(&result).contains("subtitles.yaml") && stderr(&result).contains("#rrggbb"), "{}", stderr(&result));
+    assert_eq!(fs::read_dir(refused.path()).map(|d| d.count()).unwrap_or(0), 0);
+}
+
 /// A caption track made from the transcript's own English with known word times, then perturbed as real
 /// automatic captions are: words dropped, fillers inserted, punctuation and case gone, rolling lines.
 fn perturbed_captions(english: &[String], dir: &Path) -> (std::path::PathBuf, Vec<f64>) {
@@ -336,28 +386,29 @@ fn a_bad_caption_track_is_a_clear_error() {
     assert!(stderr(&result).contains("bad.srt: no timed cues"), "{}", stderr(&result));
 }
 
-/// The corpus subtitles read by third-party parsers (PyPI `srt` and `webvtt-py`, which CI installs).
+/// The corpus subtitles read by third-party parsers (PyPI `srt`, `webvtt-py` and `pysubs2`, which CI
+/// installs); every ASS file must match its SRT twin cue for cue.
 #[test]
 #[cfg_attr(
     not(all(bitext_corpus, bitext_py_parsers)),
-    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and the PyPI subtitle parsers (pip install srt webvtt-py)"
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and the PyPI subtitle parsers (pip install srt webvtt-py pysubs2)"
 )]
 fn third_party_parsers_accept_every_file() {
     let available = std::process::Command::new("python3")
-        .args(["-c", "import srt, webvtt"])
+        .args(["-c", "import srt, webvtt, pysubs2"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !available {
-        assert!(std::env::var_os("CI").is_none(), "CI must install the PyPI packages srt and webvtt-py");
-        eprintln!("PyPI srt / webvtt-py not installed: skipping the third-party check");
+        assert!(std::env::var_os("CI").is_none(), "CI must install the PyPI packages srt, webvtt-py and pysubs2");
+        eprintln!("PyPI srt / webvtt-py / pysubs2 not installed: skipping the third-party check");
         return;
     }
     let out = tempfile::tempdir().unwrap();
-    let result = convert(&[&corpus_dir()], out.path(), &["-t", "srt,vtt", "-q"]);
+    let result = convert(&[&corpus_dir()], out.path(), &["-t", "srt,vtt,ass", "-q"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let script = manifest_dir().join("tests/subtitles/check.py");
     let check = std::process::Command::new("python3").arg(&script).arg(out.path()).output().unwrap();
     let report = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "{report}{}", String::from_utf8_lossy(&check.stderr));
-    assert!(report.contains("178 files, 0 problems"), "{report}");
+    assert!(report.contains("267 files, 0 problems"), "{report}");
 }

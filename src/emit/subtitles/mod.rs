@@ -6,6 +6,7 @@
 //! `[hh:mm:ss]` anchors, from the video's length, or from a real caption track aligned word by word; the
 //! file's NOTE (VTT) says which. Cues that cannot meet the reading-speed rule are reported with their line.
 
+mod ass;
 mod cues;
 pub mod options;
 mod timing;
@@ -37,7 +38,7 @@ const MIN_ALIGNED_SHARE: f32 = 0.5;
 /// cut and timed track, made once (`Selected::shared`).
 pub struct Subtitles {
     format: &'static Format,
-    render: fn(&Track) -> String,
+    render: fn(&Track, &Selected<'_>, &WriteOptions) -> String,
 }
 
 static SRT_FORMAT: Format = Format {
@@ -63,6 +64,18 @@ pub static SRT: Subtitles = Subtitles { format: &SRT_FORMAT, render: srt };
 /// The `vtt` writer.
 pub static VTT: Subtitles = Subtitles { format: &VTT_FORMAT, render: vtt };
 
+static ASS_FORMAT: Format = Format {
+    name: "ass",
+    extension: "ass",
+    description: "Advanced SubStation Alpha subtitles styled by the theme: Chinese above English in one cue",
+    languages: Languages::Paired,
+    uses: Uses { pdf: false, subtitles: true },
+    binary: false,
+};
+
+/// The `ass` writer.
+pub static ASS: Subtitles = Subtitles { format: &ASS_FORMAT, render: ass::ass };
+
 impl Writer for Subtitles {
     fn format(&self) -> &'static Format {
         self.format
@@ -73,17 +86,16 @@ impl Writer for Subtitles {
         options: &WriteOptions,
         out: &mut dyn Sink,
     ) -> Result<Vec<Diagnostic>, EmitError> {
-        let options = &options.subtitles;
+        let sub = &options.subtitles;
         let track = selected.shared(|| {
-            let duration =
-                options.duration.or_else(|| selected.source().meta.duration.as_deref().and_then(parse_duration));
-            build(&selected.paired(), duration, options)
+            let duration = sub.duration.or_else(|| selected.source().meta.duration.as_deref().and_then(parse_duration));
+            build(&selected.paired(), duration, sub)
         });
-        let text = (self.render)(&track);
-        if options.bom {
+        let text = (self.render)(&track, selected, options);
+        if sub.bom {
             out.write_all("\u{feff}".as_bytes())?;
         }
-        match options.crlf {
+        match sub.crlf {
             true => out.write_all(text.replace('\n', "\r\n").as_bytes())?,
             false => out.write_all(text.as_bytes())?,
         }
@@ -271,31 +283,38 @@ fn cue_lines(
     voice: &dyn Fn(&Voice, Lang) -> String,
     escape: &dyn Fn(&str) -> String,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    for (body, speaker, lang, max) in
-        [(&text.zh, &text.speaker_zh, Lang::Zh, limits.zh_line), (&text.en, &text.speaker_en, Lang::En, limits.en_line)]
-    {
-        if body.is_empty() {
-            continue;
-        }
-        let prefix = speaker.as_ref().map(|v| voice(v, lang)).unwrap_or_default();
-        let visible_prefix = if prefix.starts_with('<') { String::new() } else { prefix.clone() };
-        let mut ls: Vec<String> =
-            lines(&format!("{visible_prefix}{body}"), max, lang).iter().map(|l| escape(l)).collect();
-        if prefix.starts_with('<') {
-            ls[0] = format!("{prefix}{}", ls[0]);
-        }
-        out.extend(ls);
-    }
+    let mut out = side_lines(text, Lang::Zh, limits, voice, escape);
+    out.extend(side_lines(text, Lang::En, limits, voice, escape));
     out
 }
 
-fn srt(track: &Track) -> String {
-    let mut out = String::new();
-    let voice = |v: &Voice, _: Lang| -> String {
-        let _ = v;
-        "- ".to_string()
+/// The visible lines of one language of a cue (none when the cue has none of it).
+fn side_lines(
+    text: &CueText,
+    lang: Lang,
+    limits: &Limits,
+    voice: &dyn Fn(&Voice, Lang) -> String,
+    escape: &dyn Fn(&str) -> String,
+) -> Vec<String> {
+    let (body, speaker, max) = match lang {
+        Lang::Zh => (&text.zh, &text.speaker_zh, limits.zh_line),
+        Lang::En => (&text.en, &text.speaker_en, limits.en_line),
     };
+    if body.is_empty() {
+        return Vec::new();
+    }
+    let prefix = speaker.as_ref().map(|v| voice(v, lang)).unwrap_or_default();
+    let visible_prefix = if prefix.starts_with('<') { String::new() } else { prefix.clone() };
+    let mut ls: Vec<String> = lines(&format!("{visible_prefix}{body}"), max, lang).iter().map(|l| escape(l)).collect();
+    if prefix.starts_with('<') {
+        ls[0] = format!("{prefix}{}", ls[0]);
+    }
+    ls
+}
+
+fn srt(track: &Track, _: &Selected<'_>, _: &WriteOptions) -> String {
+    let mut out = String::new();
+    let voice = |_: &Voice, _: Lang| "- ".to_string();
     for (i, cue) in track.cues.iter().enumerate() {
         let _ = writeln!(out, "{}\n{} --> {}", i + 1, hms_millis(cue.start, ','), hms_millis(cue.end, ','));
         for line in cue_lines(&cue.text, &track.limits, &voice, &|l: &str| l.replace("-->", "->")) {
@@ -311,7 +330,7 @@ fn vtt_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-fn vtt(track: &Track) -> String {
+fn vtt(track: &Track, _: &Selected<'_>, _: &WriteOptions) -> String {
     let mut out = String::from("WEBVTT\n\n");
     let how = match track.timing {
         Timing::Estimated => format!("times are estimated from the English at {} words per minute", track.wpm),
