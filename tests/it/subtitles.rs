@@ -278,6 +278,63 @@ fn ass_is_the_srt_track_in_the_themes_styles() {
     assert_eq!(fs::read_dir(refused.path()).map(|d| d.count()).unwrap_or(0), 0);
 }
 
+/// One frame of a bilingual ASS cue rendered by libass (ffmpeg's `subtitles` filter) onto a dark picture,
+/// read back as raw pixels: the modern theme's white Chinese lines and yellow English lines are both drawn,
+/// two lines each, Chinese above English, in the lower part of the picture and centred.
+#[test]
+#[cfg_attr(
+    not(bitext_libass),
+    ignore = "needs ffmpeg with libass and a Chinese font (apt-get install ffmpeg fonts-noto-cjk)"
+)]
+fn libass_draws_chinese_above_english() {
+    let out = tempfile::tempdir().unwrap();
+    let src = manifest_dir().join("examples/tide-pools.md");
+    let result = convert(&[&src], out.path(), &["-t", "ass", "-l", "bi", "--theme", "modern"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let ass = out.path().join("tide-pools.ass");
+    // Cue 2 (5.48 s to 10.16 s) has two Chinese and two English lines.
+    assert!(fs::read_to_string(&ass).unwrap().contains("Dialogue: 0,0:00:05.48,0:00:10.16,Chinese,"));
+    let (w, h) = (1280usize, 720usize);
+    let filter = format!("subtitles=filename='{}'", ass.display());
+    let frame = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i", &format!("color=c=0x202020:s={w}x{h}:d=10"), "-vf", &filter])
+        .args(["-ss", "8", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        .output()
+        .expect("run ffmpeg");
+    assert!(frame.status.success(), "{}", String::from_utf8_lossy(&frame.stderr));
+    let pixels = frame.stdout;
+    assert_eq!(pixels.len(), w * h * 3);
+    let (mut white, mut yellow) = (Vec::new(), Vec::new());
+    let (mut left, mut right) = (w, 0);
+    for y in 0..h {
+        let (mut wn, mut yn) = (0, 0);
+        for x in 0..w {
+            let [r, g, b] = [0, 1, 2].map(|c| pixels[(y * w + x) * 3 + c] as i32);
+            let is_white = r > 230 && g > 230 && b > 230;
+            // #f2d16b, antialiased against the dark ground and the outline.
+            let is_yellow = r > 150 && g > 110 && b < r - 60;
+            wn += is_white as usize;
+            yn += is_yellow as usize;
+            if is_white || is_yellow {
+                (left, right) = (left.min(x), right.max(x));
+            }
+        }
+        if wn > 2 {
+            white.push(y);
+        }
+        if yn > 2 {
+            yellow.push(y);
+        }
+    }
+    let bands = |rows: &[usize]| 1 + rows.windows(2).filter(|p| p[1] > p[0] + 2).count();
+    assert!(!white.is_empty() && !yellow.is_empty(), "white rows {white:?}, yellow rows {yellow:?}");
+    assert_eq!(bands(&white), 2, "two Chinese lines: {white:?}");
+    assert_eq!(bands(&yellow), 2, "two English lines: {yellow:?}");
+    assert!(white.last() < yellow.first(), "Chinese above English: {white:?} / {yellow:?}");
+    assert!(white[0] > h / 2, "in the lower half: {white:?}");
+    assert!(left.abs_diff(w - right) < w / 20, "centred: {left}..{right}");
+}
+
 /// A caption track made from the transcript's own English with known word times, then perturbed as real
 /// automatic captions are: words dropped, fillers inserted, punctuation and case gone, rolling lines.
 fn perturbed_captions(english: &[String], dir: &Path) -> (std::path::PathBuf, Vec<f64>) {
