@@ -62,6 +62,7 @@ fn is_zh(line: &str) -> bool {
 fn check_rules(name: &str, cues: &[Cue], lang: &str) {
     assert!(!cues.is_empty(), "{name}: no cues");
     for (i, c) in cues.iter().enumerate() {
+        assert!(c.lines.iter().any(|l| !l.trim().is_empty()), "{name}: cue {} shows nothing", i + 1);
         let d = c.end - c.start;
         assert!((5.0 / 6.0 - 0.002..=7.0 + 0.002).contains(&d), "{name}: cue {} lasts {d:.3}s", i + 1);
         if i > 0 {

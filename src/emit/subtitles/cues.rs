@@ -1,6 +1,7 @@
 //! Cutting segments into cues: sentences first, then clauses, then words or characters; the Chinese and
 //! English of a segment cut into the same number of cues, sentence by sentence where the counts agree and
-//! in proportion otherwise; every cue at most two balanced lines per language.
+//! in proportion otherwise; cues too slight to stand alone joined to a neighbour; every cue at most two
+//! balanced lines per language.
 
 use crate::ir::{GlossaryTerm, Inline, Lang, Paragraph, Speaker};
 use crate::script::no_line_start;
@@ -333,10 +334,86 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
         todo.push(second);
         todo.push(first);
     }
-    done.into_iter()
-        .filter(|(z, e)| !(z.text.is_empty() && e.text.is_empty()))
-        .map(|(z, e)| CueText { zh: z.text, en: e.text, speaker_zh: z.voice, speaker_en: e.voice })
-        .collect()
+    join_slight(done, limits, &|z: &Piece, e: &Piece| {
+        (!limits.zh || fits(z, limits.zh_line, Lang::Zh)) && (!limits.en || fits(e, limits.en_line, Lang::En))
+    })
+    .into_iter()
+    .filter(|(z, e)| !(z.text.is_empty() && e.text.is_empty()))
+    .map(|(z, e)| CueText { zh: z.text, en: e.text, speaker_zh: z.voice, speaker_en: e.voice })
+    .collect()
+}
+
+/// Whether a cue is too slight to stand on screen alone: what it shows is empty or a word or two while
+/// the cue carries more (the proportional cut of a segment whose sentence counts differ leaves such cues:
+/// `编` / `写` / `` against English clauses). Bilingual: the Chinese is empty or at most two characters
+/// against four or more English words, or one side is empty while the other is not. One language: the
+/// shown side holds at most two Chinese characters or one English word.
+fn slight(z: &Piece, e: &Piece, limits: Limits) -> bool {
+    let zh_chars = z.text.chars().filter(|c| c.is_alphanumeric()).count();
+    let en_words = e.text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    match (limits.zh, limits.en) {
+        (true, true) => (zh_chars <= 2 && en_words >= 4) || (zh_chars == 0) != (en_words == 0),
+        (true, false) => zh_chars <= 2 && !(z.text.is_empty() && e.text.is_empty()),
+        (false, true) => en_words <= 1 && !(z.text.is_empty() && e.text.is_empty()),
+        (false, false) => false,
+    }
+}
+
+/// Two consecutive pieces of one side as one; Chinese takes a space only beside a Latin letter or digit.
+fn join_piece(a: &Piece, b: &Piece, lang: Lang) -> Piece {
+    let text = match (a.text.is_empty(), b.text.is_empty()) {
+        (true, _) => b.text.clone(),
+        (_, true) => a.text.clone(),
+        _ => {
+            let latin_edge = a.text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                || b.text.starts_with(|c: char| c.is_ascii_alphanumeric());
+            let gap = if lang == Lang::En || latin_edge { " " } else { "" };
+            format!("{}{gap}{}", a.text, b.text)
+        }
+    };
+    Piece { text, voice: if a.text.is_empty() { b.voice.clone() } else { a.voice.clone() } }
+}
+
+/// Join each slight cue to the one before it, or else to the one after, when the result still fits and no
+/// shown turn would be hidden inside it; a cue that fits with neither stays as it is.
+fn join_slight(
+    pairs: Vec<(Piece, Piece)>,
+    limits: Limits,
+    fits: &dyn Fn(&Piece, &Piece) -> bool,
+) -> Vec<(Piece, Piece)> {
+    let join = |a: &(Piece, Piece), b: &(Piece, Piece)| -> Option<(Piece, Piece)> {
+        let turn_inside = |shown: bool, x: &Piece, y: &Piece| shown && y.voice.is_some() && !x.text.is_empty();
+        if turn_inside(limits.zh, &a.0, &b.0) || turn_inside(limits.en, &a.1, &b.1) {
+            return None;
+        }
+        let joined = (join_piece(&a.0, &b.0, Lang::Zh), join_piece(&a.1, &b.1, Lang::En));
+        fits(&joined.0, &joined.1).then_some(joined)
+    };
+    let mut out: Vec<(Piece, Piece)> = Vec::with_capacity(pairs.len());
+    // A slight cue that could not join the one before it waits to join the next.
+    let mut waiting: Option<(Piece, Piece)> = None;
+    for pair in pairs {
+        let pair = match waiting.take() {
+            Some(w) => match join(&w, &pair) {
+                Some(joined) => joined,
+                None => {
+                    out.push(w);
+                    pair
+                }
+            },
+            None => pair,
+        };
+        if !slight(&pair.0, &pair.1, limits) {
+            out.push(pair);
+            continue;
+        }
+        match out.last().and_then(|last| join(last, &pair)) {
+            Some(joined) => *out.last_mut().expect("checked above") = joined,
+            None => waiting = Some(pair),
+        }
+    }
+    out.extend(waiting);
+    out
 }
 
 fn empty() -> Piece {
@@ -459,6 +536,34 @@ mod tests {
             ["It works.", "Really?", "\"Yes.\"", "Done"]
         );
         assert_eq!(sentences("Version 4.5 is out.", Lang::En), ["Version 4.5 is out."]);
+    }
+
+    #[test]
+    fn slight_cues_join_a_neighbour() {
+        // Six English sentences against two Chinese ones: the proportional cut leaves slivers of Chinese.
+        let zh = [para("这些代码就是用 Rust 编写的。这很重要。")];
+        let en = [para(
+            "This code. It was written. In a language. Called Rust. By many people. Over many years. It matters.",
+        )];
+        let zh_only = Limits { en: false, ..ALL };
+        for (limits, name) in [(ALL, "bi"), (zh_only, "zh")] {
+            let cues = cue_texts(&zh, &en, limits);
+            for c in &cues {
+                let han = c.zh.chars().filter(|c| c.is_alphanumeric()).count();
+                let words = c.en.split_whitespace().count();
+                assert!(han > 2 || (limits.en && words < 4 && han > 0), "{name}: {c:?} in {cues:?}");
+            }
+            let shown: String = cues.iter().map(|c| c.zh.replace(' ', "")).collect();
+            assert_eq!(shown, "这些代码就是用Rust编写的。这很重要。", "{name}");
+            let heard: Vec<&str> = cues.iter().flat_map(|c| c.en.split_whitespace()).collect();
+            assert_eq!(heard.join(" "), en_text(&en), "{name}: the hidden English still times the cues");
+        }
+    }
+
+    fn en_text(p: &[Paragraph]) -> String {
+        let mut s = String::new();
+        plain(&p[0].content, &mut s);
+        s
     }
 
     #[test]
