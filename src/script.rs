@@ -4,7 +4,8 @@
 //! One module for the whole crate: the front end pairs paragraphs and joins hard-wrapped lines with it,
 //! the selection pass tells a Chinese stage direction from an English one, PDF and subtitles break lines
 //! with its rules. It looks at nothing but the characters it is given, and imports nothing of the crate
-//! but the `Lang` of the IR.
+//! but the `Lang` of the IR. Where Chinese words begin comes from ICU4X's dictionary word segmenter
+//! (`icu_segmenter`, its data compiled in: no file to load, no start-up cost).
 
 use crate::ir::Lang;
 
@@ -12,6 +13,32 @@ use crate::ir::Lang;
 pub fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF | 0x30000..=0x3134F)
+}
+
+/// For each character offset of `text` (and its end), whether a word starts there: Chinese words as the
+/// ICU dictionary segmenter finds them (`服务`, `为什么`), Latin words and numbers whole, punctuation and
+/// spaces on their own. `breaks[0]` and `breaks[len]` are true.
+pub fn word_breaks(text: &str) -> Vec<bool> {
+    use icu_segmenter::{options::WordBreakInvariantOptions, WordSegmenter, WordSegmenterBorrowed};
+    // Made once: the constructor gathers the dictionaries, the cost of every call otherwise.
+    static SEGMENTER: std::sync::LazyLock<WordSegmenterBorrowed<'static>> =
+        std::sync::LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
+    let segmenter = *SEGMENTER;
+    let mut breaks = vec![false; text.chars().count() + 1];
+    let mut byte_to_char = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).enumerate();
+    let mut current = byte_to_char.next();
+    for byte in segmenter.segment_str(text) {
+        while let Some((k, b)) = current {
+            if b >= byte {
+                if b == byte {
+                    breaks[k] = true;
+                }
+                break;
+            }
+            current = byte_to_char.next();
+        }
+    }
+    breaks
 }
 
 /// True when `text` has any Han character.
@@ -205,6 +232,17 @@ pub fn inseparable(a: char, b: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_words_come_whole() {
+        let text = "为什么服务Linux 4000个";
+        let b = word_breaks(text);
+        let starts: Vec<usize> = (0..=text.chars().count()).filter(|&k| b[k]).collect();
+        for inside in [1, 2, 4, 6, 7, 8, 9, 12, 13, 14] {
+            assert!(!starts.contains(&inside), "break at {inside}: {starts:?}");
+        }
+        assert!(b[0] && b[3] && b[5] && b[text.chars().count()], "{starts:?}");
+    }
 
     #[test]
     fn han_detection_covers_common_and_extension_ranges() {

@@ -4,7 +4,7 @@
 //! balanced lines per language.
 
 use crate::ir::{GlossaryTerm, Inline, Lang, Paragraph, Speaker};
-use crate::script::no_line_start;
+use crate::script::{no_line_start, word_breaks};
 
 /// Limits of one cue.
 #[derive(Debug, Clone, Copy)]
@@ -172,16 +172,19 @@ pub(crate) fn len(s: &str) -> usize {
 }
 
 /// The best place to cut `text` near `target` (a character offset): after a sentence end, else after a
-/// clause mark, else at a space (English) or between characters not before closing punctuation (Chinese).
-/// Returns a character offset strictly inside the text, or `None` for text too short to cut.
+/// clause mark, else at a space (English) or between words (Chinese), else between characters not before
+/// closing punctuation (Chinese, a last resort). Returns a character offset strictly inside the text, or
+/// `None` for text too short to cut.
 fn cut_near(text: &str, target: usize, lang: Lang) -> Option<usize> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     if n < 2 {
         return None;
     }
+    let words = if lang == Lang::Zh { word_breaks(text) } else { Vec::new() };
     let ok = |k: usize| -> u8 {
-        // 3 sentence, 2 clause, 1 plain boundary, 0 not a boundary
+        // English: 3 sentence, 2 clause, 1 space. Chinese: 4 sentence, 3 clause, 2 between words, 1 inside
+        // a word. 0: not a boundary.
         if k == 0 || k >= n {
             return 0;
         }
@@ -207,8 +210,10 @@ fn cut_near(text: &str, target: usize, lang: Lang) -> Option<usize> {
                     return 0;
                 }
                 if matches!(a, '。' | '！' | '？') {
-                    3
+                    4
                 } else if matches!(a, '，' | '；' | '：' | '、') {
+                    3
+                } else if words[k] {
                     2
                 } else {
                     1
@@ -458,7 +463,9 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
         han_before.push(han_before.last().copied().unwrap_or(0) + usize::from(crate::script::is_han(c)));
     }
     // Balanced lines, preferring a break after a clause mark: each character of imbalance costs 2, a
-    // break after punctuation earns 5, a line over the limit costs 100 a character.
+    // break after punctuation earns 16, a break inside a Chinese word costs 40, a line over the limit
+    // costs 100 a character.
+    let words = if lang == Lang::Zh { word_breaks(text) } else { Vec::new() };
     let mut best: Option<(isize, usize)> = None;
     for k in 1..n {
         let inside_word = chars[k - 1].is_ascii_graphic() && chars[k].is_ascii_graphic();
@@ -480,7 +487,10 @@ pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
             matches!(chars[k - 1], '，' | '、' | '；' | '：' | '。' | '！' | '？' | ',' | ';' | ':' | '.' | '—');
         // A Chinese line with no Chinese in it (a lone product name) reads badly: avoid it.
         let bare = lang == Lang::Zh && (han_before[k] == 0 || han_before[n] == han_before[k]);
-        let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 } + if bare { 30 } else { 0 };
+        let split_word = lang == Lang::Zh && !words[k];
+        let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 }
+            + if bare { 30 } else { 0 }
+            + if split_word { 40 } else { 0 };
         if best.is_none_or(|(c, _)| cost < c) {
             best = Some((cost, k));
         }
