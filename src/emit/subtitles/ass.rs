@@ -18,9 +18,9 @@ fn colour(hex: &str, alpha: u8) -> String {
 }
 
 /// Text as ASS shows it literally: braces open override blocks and a backslash starts an escape, so both
-/// become their full-width forms.
+/// become their full-width forms; a line break would end the event, so it becomes a space.
 fn literal(text: &str) -> String {
-    text.replace('\\', "＼").replace('{', "｛").replace('}', "｝")
+    text.replace('\\', "＼").replace('{', "｛").replace('}', "｝").replace(['\r', '\n'], " ")
 }
 
 fn style_line(name: &str, font: &SubtitleFont, style: &SubtitleStyle) -> String {
@@ -84,5 +84,6 @@ mod tests {
     #[test]
     fn text_never_opens_an_override_or_an_escape() {
         assert_eq!(literal("a {\\b1} b \\N"), "a ｛＼b1｝ b ＼N");
+        assert_eq!(literal("one\ntwo"), "one two");
     }
 }

@@ -273,6 +273,8 @@ fn split_proportionally(text: &str, weights: &[usize], lang: Lang) -> Vec<String
 pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> Vec<CueText> {
     let zh_p = pieces(zh, Lang::Zh);
     let en_p = pieces(en, Lang::En);
+    // What a cue of this segment can show: a segment with one language is a one-language track here.
+    let showable = Limits { zh: limits.zh && !zh_p.is_empty(), en: limits.en && !en_p.is_empty(), ..limits };
     let mut pairs: Vec<(Piece, Piece)> = match (zh_p.is_empty(), en_p.is_empty()) {
         (true, true) => return Vec::new(),
         (false, true) => zh_p.into_iter().map(|p| (p, empty())).collect(),
@@ -339,7 +341,7 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
         todo.push(second);
         todo.push(first);
     }
-    join_slight(done, limits, &|z: &Piece, e: &Piece| {
+    join_slight(done, showable, &|z: &Piece, e: &Piece| {
         (!limits.zh || fits(z, limits.zh_line, Lang::Zh)) && (!limits.en || fits(e, limits.en_line, Lang::En))
     })
     .into_iter()
