@@ -1,6 +1,6 @@
 //! Cutting segments into cues: sentences first, then clauses, then words or characters; the Chinese and
 //! English of a segment cut into the same number of cues, sentence by sentence where the counts agree and
-//! in proportion otherwise; cues too slight to stand alone joined to a neighbour; every cue at most two
+//! aligned (`beads`) otherwise; cues too slight to stand alone joined to a neighbour; every cue at most two
 //! balanced lines per language.
 
 use crate::ir::{GlossaryTerm, Inline, Lang, Paragraph, Speaker};
@@ -39,6 +39,8 @@ pub(crate) enum Voice {
 struct Piece {
     text: String,
     voice: Option<Voice>,
+    /// The same Chinese as the cue before, held on screen while the English moves on.
+    held: bool,
 }
 
 /// Plain cue text of inline content: glossary terms without their annotations, no markup.
@@ -118,7 +120,7 @@ fn pieces(side: &[Paragraph], lang: Lang) -> Vec<Piece> {
             None => None,
         };
         for (i, s) in sentences(&text, lang).into_iter().enumerate() {
-            out.push(Piece { text: s, voice: if i == 0 { voice.clone() } else { None } });
+            out.push(Piece { text: s, voice: if i == 0 { voice.clone() } else { None }, held: false });
         }
     }
     out
@@ -176,6 +178,12 @@ pub(crate) fn len(s: &str) -> usize {
 /// closing punctuation (Chinese, a last resort). Returns a character offset strictly inside the text, or
 /// `None` for text too short to cut.
 fn cut_near(text: &str, target: usize, lang: Lang) -> Option<usize> {
+    cut_near_scored(text, target, lang).map(|(k, _)| k)
+}
+
+/// `cut_near` with the kind of place found near the target: for Chinese 4 a sentence end, 3 a clause mark,
+/// 2 between words, 1 inside a word; for English 3, 2 and 1 (a space); 0 when the best is far off.
+fn cut_near_scored(text: &str, target: usize, lang: Lang) -> Option<(usize, u8)> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     if n < 2 {
@@ -239,7 +247,7 @@ fn cut_near(text: &str, target: usize, lang: Lang) -> Option<usize> {
             best = Some((score, dist, k));
         }
     }
-    best.map(|(_, _, k)| k)
+    best.map(|(score, _, k)| (k, score))
 }
 
 fn split_at_char(text: &str, k: usize) -> (String, String) {
@@ -280,7 +288,7 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
         (false, true) => zh_p.into_iter().map(|p| (p, empty())).collect(),
         (true, false) => en_p.into_iter().map(|p| (empty(), p)).collect(),
         (false, false) if zh_p.len() == en_p.len() => zh_p.into_iter().zip(en_p).collect(),
-        (false, false) => pair_proportionally(zh_p, en_p),
+        (false, false) => pair_by_sentences(zh_p, en_p),
     };
     // Cut any pair whose shown text does not fit two lines (with room for a speaker-change dash).
     let zh_cap = 2 * limits.zh_line;
@@ -317,8 +325,18 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
             continue;
         };
         let (a, b) = split_at_char(lead, k);
+        // English that must be cut against Chinese with no clause mark where the cut falls: the Chinese stays
+        // whole on screen over both English cues rather than being cut into fragments of a clause.
+        let target = len(other) * len(&a) / (len(&a) + len(&b)).max(1);
+        let hold = lead_lang == Lang::En
+            && limits.zh
+            && !other.is_empty()
+            && fits(&Piece { text: other.clone(), voice: z.voice.clone(), held: false }, limits.zh_line, Lang::Zh)
+            && cut_near_scored(other, target, Lang::Zh).is_none_or(|(_, score)| score < 3);
         let (oa, ob) = if other.is_empty() {
             (String::new(), String::new())
+        } else if hold {
+            (other.clone(), other.clone())
         } else {
             let parts = split_proportionally(other, &[len(&a).max(1), len(&b).max(1)], other_lang);
             (parts[0].clone(), parts.get(1).cloned().unwrap_or_default())
@@ -329,13 +347,13 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
         }
         let (first, second) = if lead_lang == Lang::Zh {
             (
-                (Piece { text: a, voice: z.voice }, Piece { text: oa, voice: e.voice }),
-                (Piece { text: b, voice: None }, Piece { text: ob, voice: None }),
+                (Piece { text: a, voice: z.voice, held: false }, Piece { text: oa, voice: e.voice, held: false }),
+                (Piece { text: b, voice: None, held: false }, Piece { text: ob, voice: None, held: false }),
             )
         } else {
             (
-                (Piece { text: oa, voice: z.voice }, Piece { text: a, voice: e.voice }),
-                (Piece { text: ob, voice: None }, Piece { text: b, voice: None }),
+                (Piece { text: oa, voice: z.voice, held: false }, Piece { text: a, voice: e.voice, held: false }),
+                (Piece { text: ob, voice: None, held: hold }, Piece { text: b, voice: None, held: false }),
             )
         };
         todo.push(second);
@@ -368,6 +386,9 @@ fn slight(z: &Piece, e: &Piece, limits: Limits) -> bool {
 
 /// Two consecutive pieces of one side as one; Chinese takes a space only beside a Latin letter or digit.
 fn join_piece(a: &Piece, b: &Piece, lang: Lang) -> Piece {
+    if b.held && a.text == b.text {
+        return a.clone();
+    }
     let text = match (a.text.is_empty(), b.text.is_empty()) {
         (true, _) => b.text.clone(),
         (_, true) => a.text.clone(),
@@ -378,7 +399,7 @@ fn join_piece(a: &Piece, b: &Piece, lang: Lang) -> Piece {
             format!("{}{gap}{}", a.text, b.text)
         }
     };
-    Piece { text, voice: if a.text.is_empty() { b.voice.clone() } else { a.voice.clone() } }
+    Piece { text, voice: if a.text.is_empty() { b.voice.clone() } else { a.voice.clone() }, held: a.held }
 }
 
 /// Join each slight cue to the one before it, or else to the one after, when the result still fits and no
@@ -424,10 +445,34 @@ fn join_slight(
 }
 
 fn empty() -> Piece {
-    Piece { text: String::new(), voice: None }
+    Piece { text: String::new(), voice: None, held: false }
 }
 
-/// Different sentence counts: the side with more sentences leads, the other is cut in proportion.
+/// Different sentence counts: sentences aligned by length and shared names (`beads`), each bead one pair.
+/// A segment with a change of speaker inside it, or too large to align, is cut in proportion instead.
+fn pair_by_sentences(zh: Vec<Piece>, en: Vec<Piece>) -> Vec<(Piece, Piece)> {
+    let turn_inside = |side: &[Piece]| side.iter().skip(1).any(|p| p.voice.is_some());
+    if turn_inside(&zh) || turn_inside(&en) {
+        return pair_proportionally(zh, en);
+    }
+    let zs: Vec<&str> = zh.iter().map(|p| p.text.as_str()).collect();
+    let es: Vec<&str> = en.iter().map(|p| p.text.as_str()).collect();
+    let beads = super::beads::align(&zs, &es);
+    if beads.is_empty() {
+        return pair_proportionally(zh, en);
+    }
+    let join = |side: &[Piece], lang: Lang| side[1..].iter().fold(side[0].clone(), |acc, p| join_piece(&acc, p, lang));
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(beads.len());
+    for (di, dj) in beads {
+        out.push((join(&zh[i..i + di], Lang::Zh), join(&en[j..j + dj], Lang::En)));
+        i += di;
+        j += dj;
+    }
+    out
+}
+
+/// The side with more sentences leads, the other is cut in proportion.
 fn pair_proportionally(zh: Vec<Piece>, en: Vec<Piece>) -> Vec<(Piece, Piece)> {
     let zh_leads = zh.len() >= en.len();
     let (lead, other, other_lang) = if zh_leads { (zh, en, Lang::En) } else { (en, zh, Lang::Zh) };
@@ -440,7 +485,7 @@ fn pair_proportionally(zh: Vec<Piece>, en: Vec<Piece>) -> Vec<(Piece, Piece)> {
         .zip(parts)
         .enumerate()
         .map(|(i, (l, o))| {
-            let o = Piece { text: o, voice: if i == 0 { other_voice.clone() } else { None } };
+            let o = Piece { text: o, voice: if i == 0 { other_voice.clone() } else { None }, held: false };
             if zh_leads {
                 (l, o)
             } else {
@@ -576,6 +621,31 @@ mod tests {
         let mut s = String::new();
         plain(&p[0].content, &mut s);
         s
+    }
+
+    #[test]
+    fn a_chinese_clause_is_held_over_english_cues_rather_than_cut() {
+        let zh = [para("这是我们花了整整三年才做完的项目")];
+        let en = [para(
+            "It took us three whole years to finish this project and we learned a great deal \
+             about patience along the way while working on it",
+        )];
+        let cues = cue_texts(&zh, &en, ALL);
+        assert!(cues.len() >= 2, "{cues:?}");
+        assert!(cues.iter().all(|c| c.zh == "这是我们花了整整三年才做完的项目"), "{cues:?}");
+        // A Chinese-only track shows it once.
+        let zh_only = cue_texts(&zh, &en, Limits { en: false, ..ALL });
+        assert_eq!(zh_only.len(), 1, "{zh_only:?}");
+    }
+
+    #[test]
+    fn sentences_pair_by_alignment_when_counts_differ() {
+        let zh = [para("你好。我们今天用 Rust 写了一个很长的程序，它跑得很快。")];
+        let en = [para("Hello. Today we wrote a long program in Rust. It runs very fast.")];
+        let cues = cue_texts(&zh, &en, ALL);
+        assert_eq!(cues[0].zh, "你好。", "{cues:?}");
+        assert_eq!(cues[0].en, "Hello.", "{cues:?}");
+        assert!(cues.iter().any(|c| c.zh.contains("Rust") && c.en.contains("Rust")), "{cues:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! file's NOTE (VTT) says which. Cues that cannot meet the reading-speed rule are reported with their line.
 
 mod ass;
+mod beads;
 mod cues;
 pub mod options;
 mod timing;
