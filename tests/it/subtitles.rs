@@ -242,16 +242,11 @@ fn ass_is_the_srt_track_in_the_themes_styles() {
     let ass = fs::read_to_string(out.path().join("tide-pools.ass")).unwrap();
     assert!(ass.contains("\nStyle: Chinese,Noto Sans CJK SC,64,&H00FFFFFF,"), "{ass}");
     assert!(ass.contains("\nStyle: English,Noto Sans CJK SC,46,&H006BD1F2,"), "{ass}");
-    let clock = |s: &str| {
-        let (h, rest) = s.split_once(':').unwrap();
-        let (m, sec) = rest.split_once(':').unwrap();
-        h.parse::<f64>().unwrap() * 3600.0 + m.parse::<f64>().unwrap() * 60.0 + sec.parse::<f64>().unwrap()
-    };
     let events: Vec<_> = ass.lines().filter_map(|l| l.strip_prefix("Dialogue: ")).collect();
     assert_eq!(events.len(), cues.len());
     for (event, cue) in events.iter().zip(&cues) {
         let fields: Vec<&str> = event.splitn(10, ',').collect();
-        assert!((clock(fields[1]) - cue.start).abs() <= 0.005 && (clock(fields[2]) - cue.end).abs() <= 0.005);
+        assert!((seconds(fields[1]) - cue.start).abs() <= 0.005 && (seconds(fields[2]) - cue.end).abs() <= 0.005);
         let lines: Vec<String> = fields[9].replace("{\\rEnglish}", "").split("\\N").map(String::from).collect();
         assert_eq!(lines, cue.lines);
         let english_at = fields[9].find("{\\rEnglish}");

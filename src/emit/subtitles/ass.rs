@@ -27,7 +27,8 @@ fn style_line(name: &str, font: &SubtitleFont, style: &SubtitleStyle) -> String 
     let s = style;
     format!(
         "Style: {name},{},{},{},&H000000FF,{},&H80000000,{},0,0,0,100,100,0,0,1,{},{},2,{},{},{},1",
-        literal(&font.font).replace(',', " "),
+        // The theme refuses family names with `,`, braces or backslashes: written as they are.
+        font.font,
         font.size,
         colour(&font.colour, 0),
         colour(&s.outline_colour, 0),
