@@ -11,6 +11,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// What the user may like to know, no fault (how much of a caption track was matched).
+    Note,
     Warning,
     Error,
 }
@@ -18,6 +20,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -38,6 +41,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    pub fn note(line: u32, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, line, column: 0, message: message.into(), hint: None }
+    }
+
     pub fn warning(line: u32, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, line, column: 0, message: message.into(), hint: None }
     }

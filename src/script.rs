@@ -18,7 +18,45 @@ pub fn is_han(c: char) -> bool {
 /// For each character offset of `text` (and its end), whether a word starts there: Chinese words as the
 /// ICU dictionary segmenter finds them (`服务`, `为什么`), Latin words and numbers whole, punctuation and
 /// spaces on their own. `breaks[0]` and `breaks[len]` are true.
+///
+/// ICU's dictionary is finer than a reader: it parts a word from its suffix (`开发|者`, `自动|化`,
+/// `可观|测|性`) and spells a word it does not know one character at a time (`英|超|联|赛`, `播|客`).
+/// So a bound suffix (or a classifier after a numeral) never starts a word here, and two lone characters, neither a particle or other
+/// word that stands alone, are taken for one word.
 pub fn word_breaks(text: &str) -> Vec<bool> {
+    let icu = icu_word_breaks(text);
+    let mut breaks = icu.clone();
+    let chars: Vec<char> = text.chars().collect();
+    // Whether ICU made the character after (or before) offset `k` a word of its own.
+    let lone_after = |k: usize| icu[k] && icu[k + 1];
+    let lone_before = |k: usize| icu[k] && icu[k - 1];
+    for k in 1..chars.len() {
+        if !icu[k] || !is_han(chars[k - 1]) || !is_han(chars[k]) {
+            continue;
+        }
+        let suffix =
+            BOUND_SUFFIXES.contains(chars[k]) || NUMERALS.contains(chars[k - 1]) && CLASSIFIERS.contains(chars[k]);
+        let two_lone =
+            lone_after(k) && lone_before(k) && !STANDS_ALONE.contains(chars[k]) && !STANDS_ALONE.contains(chars[k - 1]);
+        if suffix || two_lone {
+            breaks[k] = false;
+        }
+    }
+    breaks
+}
+
+/// Characters that end a word as a suffix and do not start one: `开发者`, `可观测性`, `自动化`, `工程师`.
+const BOUND_SUFFIXES: &str = "者性化师们率度家员式型界器么";
+
+/// Numerals and the classifiers they take: `一篇`, `两个`, `几种` are one word.
+const NUMERALS: &str = "一二三四五六七八九十两几百千万亿";
+const CLASSIFIERS: &str = "个篇段种些次位条件本张场台项名只句层步点批份";
+
+/// Characters that are a word on their own (particles, pronouns, prepositions, common verbs and
+/// adverbs): two of them side by side are two words.
+const STANDS_ALONE: &str = "的地得了着过是在和与或及也就都把被让对从向给为而但并又很还要会能可这那我你他她它们有没不一个各每其此该所以如若于吗呢吧啊呀嘛哦嗯说看做想去来到用";
+
+fn icu_word_breaks(text: &str) -> Vec<bool> {
     use icu_segmenter::{options::WordBreakInvariantOptions, WordSegmenter, WordSegmenterBorrowed};
     // Made once: the constructor gathers the dictionaries, the cost of every call otherwise.
     static SEGMENTER: std::sync::LazyLock<WordSegmenterBorrowed<'static>> =

@@ -42,9 +42,10 @@ impl Messages {
         }
     }
 
-    /// One diagnostic about `path`, with its source line when there is one; warnings not when quiet.
+    /// One diagnostic about `path`, with its source line when there is one; notes and warnings not when
+    /// quiet.
     pub fn diagnostic(&mut self, path: &str, line_text: Option<&str>, d: &Diagnostic) {
-        if self.quiet && d.severity == Severity::Warning {
+        if self.quiet && d.severity < Severity::Error {
             return;
         }
         let rendered = render(path, line_text.filter(|_| d.line > 0), d, self.styled);
@@ -129,6 +130,7 @@ fn render(path: &str, line_text: Option<&str>, d: &Diagnostic, styled: bool) -> 
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     match line_text {
         Some(text) => {

@@ -206,6 +206,51 @@ fn corpus_subtitles_follow_the_rules_and_keep_all_text() {
     }
 }
 
+/// Whether a bilingual cue's two languages say the same thing, measured over the corpus as a viewer
+/// would notice it: no empty cue; a cue showing at most two Han characters against four or more English
+/// words is rare (6.5% before aligned pairing, 0.1% after); a name or number written in a cue's Chinese
+/// is in the same cue's English (53% before, 74% after; some never are: the translation spells the name
+/// otherwise, `Jewels` for "Jules", or the English says "ten" for `10`).
+#[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
+fn corpus_bilingual_cues_say_the_same_thing() {
+    let out = tempfile::tempdir().unwrap();
+    let result = convert(&[&corpus_dir()], out.path(), &["-t", "srt", "-l", "bi", "-q"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let (mut cues, mut slight, mut marks, mut found) = (0usize, 0usize, 0usize, 0usize);
+    for path in md_files(&corpus_dir()) {
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let Ok(text) = fs::read_to_string(out.path().join(format!("{stem}.srt"))) else { continue };
+        for cue in parse(&text) {
+            assert!(cue.lines.iter().any(|l| !l.trim().is_empty()), "{stem}: an empty cue at {}", cue.start);
+            let zh: String = cue.lines.iter().filter(|l| is_zh(l)).cloned().collect::<Vec<_>>().join(" ");
+            let en: String = cue.lines.iter().filter(|l| !is_zh(l)).cloned().collect::<Vec<_>>().join(" ");
+            if zh.is_empty() || en.is_empty() {
+                continue;
+            }
+            cues += 1;
+            let en_words = words(&en);
+            if han(&zh).chars().count() <= 2 && en_words.len() >= 4 {
+                slight += 1;
+            }
+            for mark in words(&zh) {
+                marks += 1;
+                found += usize::from(en_words.contains(&mark) || en.to_lowercase().contains(&mark));
+            }
+        }
+    }
+    assert!(cues > 9000, "{cues} bilingual cues");
+    let slight_share = slight as f64 / cues as f64;
+    let found_share = found as f64 / marks as f64;
+    eprintln!(
+        "{cues} bilingual cues: {slight} ({:.2}%) show at most two Han characters against four or more English words; {found} of {marks} names and numbers ({:.1}%) in the same cue's English",
+        slight_share * 100.0,
+        found_share * 100.0
+    );
+    assert!(slight_share <= 0.005, "{slight} slight cues of {cues}");
+    assert!(found_share >= 0.72, "only {found} of {marks} names and numbers found in their cue's English");
+}
+
 #[test]
 fn duration_scales_the_track_to_the_video() {
     let out = tempfile::tempdir().unwrap();
@@ -246,7 +291,8 @@ fn ass_is_the_srt_track_in_the_themes_styles() {
     assert_eq!(events.len(), cues.len());
     for (event, cue) in events.iter().zip(&cues) {
         let fields: Vec<&str> = event.splitn(10, ',').collect();
-        assert!((seconds(fields[1]) - cue.start).abs() <= 0.005 && (seconds(fields[2]) - cue.end).abs() <= 0.005);
+        // Centiseconds, rounded.
+        assert!((seconds(fields[1]) - cue.start).abs() <= 0.0051 && (seconds(fields[2]) - cue.end).abs() <= 0.0051);
         let lines: Vec<String> = fields[9].replace("{\\rEnglish}", "").split("\\N").map(String::from).collect();
         assert_eq!(lines, cue.lines);
         let english_at = fields[9].find("{\\rEnglish}");
@@ -288,8 +334,8 @@ fn libass_draws_chinese_above_english() {
     let result = convert(&[&src], out.path(), &["-t", "ass", "-l", "bi", "--theme", "modern"]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let ass = out.path().join("tide-pools.ass");
-    // Cue 2 (5.48 s to 10.16 s) has two Chinese and two English lines.
-    assert!(fs::read_to_string(&ass).unwrap().contains("Dialogue: 0,0:00:05.48,0:00:10.16,Chinese,"));
+    // Cue 2 (5.48 s to 11.46 s) has two Chinese and two English lines.
+    assert!(fs::read_to_string(&ass).unwrap().contains("Dialogue: 0,0:00:05.48,0:00:11.46,Chinese,"));
     let (w, h) = (1280usize, 720usize);
     let filter = format!("subtitles=filename='{}'", ass.display());
     let frame = std::process::Command::new("ffmpeg")
@@ -399,24 +445,105 @@ fn align_takes_real_times_from_a_caption_track() {
     assert!(vtt.contains("aligned word by word"), "{vtt}");
     let cues = parse(&vtt);
     check_rules("aligned", &cues, "bi");
-    // Each cue should start when its first English word was said.
+    // Each cue should start within 0.6 s of when its first English word was said, the word found by the
+    // cue's first three words (one common word alone could be found a sentence early).
     let mut at = 0;
     let mut close = 0;
     let mut total = 0;
     for cue in &cues {
-        let first_en = cue.lines.iter().find(|l| !is_zh(l)).and_then(|l| words(l).into_iter().next());
-        let Some(first) = first_en else { continue };
-        let Some(k) = english[at..].iter().position(|w| *w == first) else { continue };
+        let cue_words: Vec<String> = cue.lines.iter().filter(|l| !is_zh(l)).flat_map(|l| words(l)).take(3).collect();
+        if cue_words.is_empty() {
+            continue;
+        }
+        let Some(k) = english[at..].windows(cue_words.len()).position(|w| w == cue_words.as_slice()) else {
+            continue;
+        };
         at += k;
         total += 1;
-        if (cue.start - truth[at]).abs() < 1.0 {
+        if (cue.start - truth[at]).abs() < 0.6 {
             close += 1;
         } else {
-            eprintln!("cue at {:.2} starts with {first:?}, said at {:.2}", cue.start, truth[at]);
+            eprintln!("cue at {:.2} starts with {cue_words:?}, said at {:.2}", cue.start, truth[at]);
         }
     }
     assert!(total > 10, "{total}");
-    assert!(close * 10 >= total * 9, "only {close} of {total} cues start within a second of the truth\n{vtt}");
+    assert!(close * 10 >= total * 9, "only {close} of {total} cues start within 0.6 s of the truth\n{vtt}");
+}
+
+/// `bee-colonies` converted to bilingual WebVTT with `--align captions`: the exit status, stderr and the
+/// track.
+fn aligned_to(captions: &Path, dir: &Path) -> (std::process::Output, String) {
+    let src = manifest_dir().join("examples/bee-colonies.md");
+    let out = dir.join("aligned");
+    let result = bitext(&[
+        "convert",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-t",
+        "vtt",
+        "--align",
+        captions.to_str().unwrap(),
+    ]);
+    let vtt = fs::read_to_string(out.join("bee-colonies.vtt")).unwrap_or_default();
+    (result, vtt)
+}
+
+/// The English-only SRT bitext makes of an example, as a caption track for another.
+fn english_track_of(example: &str, dir: &Path) -> std::path::PathBuf {
+    let src = manifest_dir().join("examples").join(format!("{example}.md"));
+    let out = dir.join("captions");
+    let result =
+        bitext(&["convert", src.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", "srt", "-l", "en", "-q"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    out.join(format!("{example}.en.srt"))
+}
+
+#[test]
+fn captions_of_another_talk_are_refused_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = english_track_of("bee-colonies", dir.path());
+    let (result, own_vtt) = aligned_to(&own, dir.path());
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(stderr(&result).contains("note:") && stderr(&result).contains("100% of the spoken words matched"));
+    assert!(own_vtt.contains("aligned word by word"), "{own_vtt}");
+    for other in ["tide-pools", "bridge-design", "sourdough-notes"] {
+        let captions = english_track_of(other, dir.path());
+        let (result, vtt) = aligned_to(&captions, dir.path());
+        let err = stderr(&result);
+        assert_eq!(result.status.code(), Some(0), "a wrong track is a warning, not a failure: {err}");
+        assert!(
+            err.contains(&format!("{other}.en.srt does not look like this talk's captions")) && err.contains("matched"),
+            "{err}"
+        );
+        assert!(vtt.contains("times are estimated"), "{other}: the times must be estimated instead\n{vtt}");
+        assert!(!vtt.contains("aligned word by word"), "{vtt}");
+    }
+}
+
+#[test]
+fn captions_cut_and_pasted_out_of_order_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = fs::read_to_string(english_track_of("bee-colonies", dir.path())).unwrap();
+    // The same cues, their texts rotated by a third: every phrase is there, with the wrong times.
+    let blocks: Vec<&str> = own.trim().split("\n\n").collect();
+    let texts: Vec<String> = blocks.iter().map(|b| b.lines().skip(2).collect::<Vec<_>>().join("\n")).collect();
+    let shift = blocks.len() / 3;
+    let rotated: String = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let head: Vec<&str> = b.lines().take(2).collect();
+            format!("{}\n{}\n\n", head.join("\n"), texts[(i + shift) % texts.len()])
+        })
+        .collect();
+    let captions = dir.path().join("rotated.srt");
+    fs::write(&captions, rotated).unwrap();
+    let (result, vtt) = aligned_to(&captions, dir.path());
+    let err = stderr(&result);
+    assert!(err.contains("rotated.srt does not look like this talk's captions"), "{err}");
+    assert!(err.contains("of shared phrases in order"), "{err}");
+    assert!(vtt.contains("times are estimated"), "{vtt}");
 }
 
 #[test]
@@ -441,8 +568,8 @@ fn a_bad_caption_track_is_a_clear_error() {
 
 /// The corpus subtitles read by third-party parsers (PyPI `srt`, `webvtt-py` and `pysubs2`, which CI
 /// installs); every ASS file must match its SRT twin cue for cue. PyPI `jieba`, a segmenter bitext does not
-/// use, then finds where the Chinese tracks' line and cue boundaries fall inside a word: at most 3.5% (11%
-/// before bitext cut at words, 2.6% after).
+/// use, then finds where the Chinese tracks' line and cue boundaries fall inside a word: at most 1.5% (11%
+/// before bitext cut at words, 1.0% now).
 #[test]
 #[cfg_attr(
     not(all(bitext_corpus, bitext_py_parsers)),
@@ -470,7 +597,7 @@ fn third_party_parsers_accept_every_file() {
     assert!(check.status.success(), "{report}{}", String::from_utf8_lossy(&check.stderr));
     assert!(report.contains("267 files, 0 problems"), "{report}");
     let script = manifest_dir().join("tests/subtitles/word_cuts.py");
-    let cuts = std::process::Command::new("python3").arg(&script).arg(out.path()).arg("3.5").output().unwrap();
+    let cuts = std::process::Command::new("python3").arg(&script).arg(out.path()).arg("1.5").output().unwrap();
     let report = String::from_utf8_lossy(&cuts.stdout);
     assert!(cuts.status.success(), "{report}{}", String::from_utf8_lossy(&cuts.stderr));
 }

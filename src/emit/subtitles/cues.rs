@@ -3,8 +3,9 @@
 //! aligned (`beads`) otherwise; cues too slight to stand alone joined to a neighbour; every cue at most two
 //! balanced lines per language.
 
+use super::cut::{cut_near, cut_pair, fits_two_lines, len, split_at_char, split_proportionally};
 use crate::ir::{GlossaryTerm, Inline, Lang, Paragraph, Speaker};
-use crate::script::{no_line_start, word_breaks};
+use crate::script::is_han;
 
 /// Limits of one cue.
 #[derive(Debug, Clone, Copy)]
@@ -168,199 +169,22 @@ pub(crate) fn sentences(text: &str, lang: Lang) -> Vec<String> {
     out
 }
 
-/// Length as a subtitler counts it: characters.
-pub(crate) fn len(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// The best place to cut `text` near `target` (a character offset): after a sentence end, else after a
-/// clause mark, else at a space (English) or between words (Chinese), else between characters not before
-/// closing punctuation (Chinese, a last resort). Returns a character offset strictly inside the text, or
-/// `None` for text too short to cut.
-fn cut_near(text: &str, target: usize, lang: Lang) -> Option<usize> {
-    cut_near_scored(text, target, lang).map(|(k, _)| k)
-}
-
-/// `cut_near` with the kind of place found near the target: for Chinese 4 a sentence end, 3 a clause mark,
-/// 2 between words, 1 inside a word; for English 3, 2 and 1 (a space); 0 when the best is far off.
-fn cut_near_scored(text: &str, target: usize, lang: Lang) -> Option<(usize, u8)> {
-    let chars: Vec<char> = text.chars().collect();
-    let n = chars.len();
-    if n < 2 {
-        return None;
-    }
-    let words = if lang == Lang::Zh { word_breaks(text) } else { Vec::new() };
-    let ok = |k: usize| -> u8 {
-        // English: 3 sentence, 2 clause, 1 space. Chinese: 4 sentence, 3 clause, 2 between words, 1 inside
-        // a word. 0: not a boundary.
-        if k == 0 || k >= n {
-            return 0;
-        }
-        let (a, b) = (chars[k - 1], chars[k]);
-        match lang {
-            Lang::En => {
-                if b != ' ' {
-                    return 0;
-                }
-                if matches!(a, '.' | '!' | '?') {
-                    3
-                } else if matches!(a, ',' | ';' | ':') {
-                    2
-                } else {
-                    1
-                }
-            }
-            Lang::Zh => {
-                if no_line_start(b) || b == ' ' && k + 1 < n && no_line_start(chars[k + 1]) {
-                    return 0;
-                }
-                if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
-                    return 0;
-                }
-                if matches!(a, '。' | '！' | '？') {
-                    4
-                } else if matches!(a, '，' | '；' | '：' | '、') {
-                    3
-                } else if words[k] {
-                    2
-                } else {
-                    1
-                }
-            }
-        }
-    };
-    // Prefer strong boundaries within a window around the target, then the nearest boundary of any kind.
-    let window = (n / 4).max(2);
-    let mut best: Option<(u8, usize, usize)> = None;
-    for k in 1..n {
-        let strength = ok(k);
-        if strength == 0 {
-            continue;
-        }
-        let dist = k.abs_diff(target);
-        let score = if dist <= window { strength } else { 0 };
-        let better = match best {
-            None => true,
-            Some((s, d, _)) => score > s || (score == s && dist < d),
-        };
-        if better {
-            best = Some((score, dist, k));
-        }
-    }
-    best.map(|(score, _, k)| (k, score))
-}
-
-fn split_at_char(text: &str, k: usize) -> (String, String) {
-    let byte = text.char_indices().nth(k).map_or(text.len(), |(b, _)| b);
-    (text[..byte].trim().to_string(), text[byte..].trim().to_string())
-}
-
-/// Cut `text` into `parts` pieces at positions proportional to `weights`.
-fn split_proportionally(text: &str, weights: &[usize], lang: Lang) -> Vec<String> {
-    let total: usize = weights.iter().sum::<usize>().max(1);
-    let mut out = Vec::new();
-    let mut rest = text.to_string();
-    let mut remaining_weight = total;
-    for w in &weights[..weights.len().saturating_sub(1)] {
-        let target = (len(&rest) * w + remaining_weight / 2) / remaining_weight.max(1);
-        match cut_near(&rest, target.max(1), lang) {
-            Some(k) => {
-                let (a, b) = split_at_char(&rest, k);
-                out.push(a);
-                rest = b;
-            }
-            None => out.push(String::new()),
-        }
-        remaining_weight -= w;
-    }
-    out.push(rest);
-    out
-}
-
 /// A segment's cues.
 pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> Vec<CueText> {
     let zh_p = pieces(zh, Lang::Zh);
     let en_p = pieces(en, Lang::En);
     // What a cue of this segment can show: a segment with one language is a one-language track here.
     let showable = Limits { zh: limits.zh && !zh_p.is_empty(), en: limits.en && !en_p.is_empty(), ..limits };
-    let mut pairs: Vec<(Piece, Piece)> = match (zh_p.is_empty(), en_p.is_empty()) {
+    let pairs: Vec<(Piece, Piece)> = match (zh_p.is_empty(), en_p.is_empty()) {
         (true, true) => return Vec::new(),
         (false, true) => zh_p.into_iter().map(|p| (p, empty())).collect(),
         (true, false) => en_p.into_iter().map(|p| (empty(), p)).collect(),
-        (false, false) if zh_p.len() == en_p.len() => zh_p.into_iter().zip(en_p).collect(),
         (false, false) => pair_by_sentences(zh_p, en_p),
     };
-    // Cut any pair whose shown text does not fit two lines (with room for a speaker-change dash).
-    let zh_cap = 2 * limits.zh_line;
-    let en_cap = 2 * limits.en_line;
-    let fits = |piece: &Piece, max: usize, lang: Lang| {
-        let text = if piece.voice.is_some() { format!("- {}", piece.text) } else { piece.text.clone() };
-        // Two lines of `max` and the spaces trimmed at the break: anything longer cannot fit.
-        if len(&text) > 2 * max + 2 {
-            return false;
-        }
-        let ls = lines(&text, max, lang);
-        ls.len() <= 2 && ls.iter().all(|l| len(l) <= max)
-    };
-    // Pairs still to look at, the next on top; pairs done, in order. A pair that does not fit is cut in
-    // two and both halves go back on top, so a long segment costs n log n, never n squared.
-    pairs.reverse();
-    let mut todo = pairs;
-    let mut done: Vec<(Piece, Piece)> = Vec::new();
-    while let Some((z, e)) = todo.pop() {
-        let over_zh = limits.zh && !fits(&z, limits.zh_line, Lang::Zh);
-        let over_en = limits.en && !fits(&e, limits.en_line, Lang::En);
-        if !(over_zh || over_en) {
-            done.push((z, e));
-            continue;
-        }
-        let (lead, lead_lang, other, other_lang) =
-            if over_zh && (!over_en || len(&z.text) * en_cap >= len(&e.text) * zh_cap) {
-                (&z.text, Lang::Zh, &e.text, Lang::En)
-            } else {
-                (&e.text, Lang::En, &z.text, Lang::Zh)
-            };
-        let Some(k) = cut_near(lead, len(lead) / 2, lead_lang) else {
-            done.push((z, e));
-            continue;
-        };
-        let (a, b) = split_at_char(lead, k);
-        // English that must be cut against Chinese with no clause mark where the cut falls: the Chinese stays
-        // whole on screen over both English cues rather than being cut into fragments of a clause.
-        let target = len(other) * len(&a) / (len(&a) + len(&b)).max(1);
-        let hold = lead_lang == Lang::En
-            && limits.zh
-            && !other.is_empty()
-            && fits(&Piece { text: other.clone(), voice: z.voice.clone(), held: false }, limits.zh_line, Lang::Zh)
-            && cut_near_scored(other, target, Lang::Zh).is_none_or(|(_, score)| score < 3);
-        let (oa, ob) = if other.is_empty() {
-            (String::new(), String::new())
-        } else if hold {
-            (other.clone(), other.clone())
-        } else {
-            let parts = split_proportionally(other, &[len(&a).max(1), len(&b).max(1)], other_lang);
-            (parts[0].clone(), parts.get(1).cloned().unwrap_or_default())
-        };
-        if a.is_empty() || b.is_empty() {
-            done.push((z, e));
-            continue;
-        }
-        let (first, second) = if lead_lang == Lang::Zh {
-            (
-                (Piece { text: a, voice: z.voice, held: false }, Piece { text: oa, voice: e.voice, held: false }),
-                (Piece { text: b, voice: None, held: false }, Piece { text: ob, voice: None, held: false }),
-            )
-        } else {
-            (
-                (Piece { text: oa, voice: z.voice, held: false }, Piece { text: a, voice: e.voice, held: false }),
-                (Piece { text: ob, voice: None, held: hold }, Piece { text: b, voice: None, held: false }),
-            )
-        };
-        todo.push(second);
-        todo.push(first);
-    }
+    let fits = |piece: &Piece, lang: Lang| fits(piece, limits, lang);
+    let done = cut_to_fit(pairs, limits);
     join_slight(done, showable, &|z: &Piece, e: &Piece| {
-        (!limits.zh || fits(z, limits.zh_line, Lang::Zh)) && (!limits.en || fits(e, limits.en_line, Lang::En))
+        (!limits.zh || fits(z, Lang::Zh)) && (!limits.en || fits(e, Lang::En))
     })
     .into_iter()
     .filter(|(z, e)| !(z.text.is_empty() && e.text.is_empty()))
@@ -368,16 +192,100 @@ pub(crate) fn cue_texts(zh: &[Paragraph], en: &[Paragraph], limits: Limits) -> V
     .collect()
 }
 
+/// Whether a side's text, with room for a speaker-change dash, fits the cue's two lines.
+fn fits(piece: &Piece, limits: Limits, lang: Lang) -> bool {
+    let max = if lang == Lang::Zh { limits.zh_line } else { limits.en_line };
+    let text = if piece.voice.is_some() { format!("- {}", piece.text) } else { piece.text.clone() };
+    fits_two_lines(&text, max, lang)
+}
+
+/// Cut every pair whose shown text does not fit two lines until all fit. Where both languages are shown
+/// and written, both sides are cut together (`cut_pair`), except that Chinese which fits, and has no
+/// clause mark where the English is cut, is held on screen over both English cues rather than cut into
+/// fragments of a clause. Where one language is shown, it is cut at its own best place and the other
+/// (which still times the cue) in proportion.
+fn cut_to_fit(mut pairs: Vec<(Piece, Piece)>, limits: Limits) -> Vec<(Piece, Piece)> {
+    // Pairs still to look at, the next on top; pairs done, in order. A pair that does not fit is cut in
+    // two and both halves go back on top, so a long segment costs n log n cuts, never n squared.
+    pairs.reverse();
+    let mut todo = pairs;
+    let mut done: Vec<(Piece, Piece)> = Vec::new();
+    while let Some((z, e)) = todo.pop() {
+        let over_zh = limits.zh && !fits(&z, limits, Lang::Zh);
+        let over_en = limits.en && !fits(&e, limits, Lang::En);
+        if !(over_zh || over_en) {
+            done.push((z, e));
+            continue;
+        }
+        let Some(((za, zb), (ea, eb), hold)) = cut_once(&z.text, &e.text, over_zh, over_en, limits) else {
+            done.push((z, e));
+            continue;
+        };
+        let held = |text: String, held: bool| Piece { text, voice: None, held };
+        todo.push((held(zb, hold), held(eb, false)));
+        todo.push((Piece { text: za, voice: z.voice, held: z.held }, Piece { text: ea, voice: e.voice, held: false }));
+    }
+    done
+}
+
+/// A joint cut dearer than this (a clause cut inside a word, half a sentence off its English, a name on
+/// the wrong side) leaves Chinese that fits whole on screen over both English cues instead; so does a
+/// cut that would part a Chinese clause short enough for one line.
+const HOLD_ABOVE: f32 = 15.0;
+
+/// One cut of a pair that does not fit: the two halves of each side, and whether the Chinese is held
+/// (the same on both). `None` when the side to cut has no place to cut or a half would be empty.
+type Halves = ((String, String), (String, String), bool);
+
+fn cut_once(zh: &str, en: &str, over_zh: bool, over_en: bool, limits: Limits) -> Option<Halves> {
+    let zh_fits_whole = !over_zh && !zh.is_empty();
+    let both = limits.zh && limits.en && !zh.is_empty() && !en.is_empty();
+    let joint = if both { cut_pair(zh, en, over_zh, over_en) } else { None };
+    let (kz, ke, hold) = if let Some(cut) = joint {
+        // A one-line Chinese clause is not cut between words to follow the English.
+        let one_clause = len(zh) <= limits.zh_line && cut.zh_strength < 3;
+        if zh_fits_whole && (cut.cost >= HOLD_ABOVE || one_clause) {
+            // The English alone decides where it is cut.
+            (0, cut_near(en, len(en) / 2, Lang::En)?, true)
+        } else {
+            (cut.zh, cut.en, false)
+        }
+    } else {
+        // One language shown, or no pair of places on both sides: the longer side leads.
+        let zh_leads = over_zh && (!over_en || len(zh) * 2 * limits.en_line >= len(en) * 2 * limits.zh_line);
+        let (lead, lead_lang, other, other_lang) =
+            if zh_leads { (zh, Lang::Zh, en, Lang::En) } else { (en, Lang::En, zh, Lang::Zh) };
+        let k = cut_near(lead, len(lead) / 2, lead_lang)?;
+        let (a, b) = split_at_char(lead, k);
+        let halves = if other.is_empty() {
+            (String::new(), String::new())
+        } else {
+            let parts = split_proportionally(other, &[len(&a).max(1), len(&b).max(1)], other_lang);
+            (parts[0].clone(), parts.get(1).cloned().unwrap_or_default())
+        };
+        if a.is_empty() || b.is_empty() {
+            return None;
+        }
+        return Some(if zh_leads { ((a, b), halves, false) } else { (halves, (a, b), false) });
+    };
+    let zh_halves = if hold { (zh.to_string(), zh.to_string()) } else { split_at_char(zh, kz) };
+    let en_halves = split_at_char(en, ke);
+    let empty = |h: &(String, String)| h.0.is_empty() || h.1.is_empty();
+    (!empty(&zh_halves) && !empty(&en_halves)).then_some((zh_halves, en_halves, hold))
+}
+
 /// Whether a cue is too slight to stand on screen alone: what it shows is empty or a word or two while
 /// the cue carries more (the proportional cut of a segment whose sentence counts differ leaves such cues:
 /// `编` / `写` / `` against English clauses). Bilingual: the Chinese is empty or at most two characters
-/// against four or more English words, or one side is empty while the other is not. One language: the
-/// shown side holds at most two Chinese characters or one English word.
+/// (Han: a name in Latin letters is not the Chinese of a line) against four or more English words, or one
+/// side is empty while the other is not. One language: the shown side holds at most two Chinese
+/// characters or one English word.
 fn slight(z: &Piece, e: &Piece, limits: Limits) -> bool {
     let zh_chars = z.text.chars().filter(|c| c.is_alphanumeric()).count();
+    let han = z.text.chars().filter(|&c| is_han(c)).count();
     let en_words = e.text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
     match (limits.zh, limits.en) {
-        (true, true) => (zh_chars <= 2 && en_words >= 4) || (zh_chars == 0) != (en_words == 0),
+        (true, true) => (han <= 2 && en_words >= 4) || (zh_chars == 0) != (en_words == 0),
         (true, false) => zh_chars <= 2 && !(z.text.is_empty() && e.text.is_empty()),
         (false, true) => en_words <= 1 && !(z.text.is_empty() && e.text.is_empty()),
         (false, false) => false,
@@ -385,6 +293,7 @@ fn slight(z: &Piece, e: &Piece, limits: Limits) -> bool {
 }
 
 /// Two consecutive pieces of one side as one; Chinese takes a space only beside a Latin letter or digit.
+/// A turn that starts inside the joined piece is marked with a dash, as subtitlers mark a second speaker.
 fn join_piece(a: &Piece, b: &Piece, lang: Lang) -> Piece {
     if b.held && a.text == b.text {
         return a.clone();
@@ -392,6 +301,7 @@ fn join_piece(a: &Piece, b: &Piece, lang: Lang) -> Piece {
     let text = match (a.text.is_empty(), b.text.is_empty()) {
         (true, _) => b.text.clone(),
         (_, true) => a.text.clone(),
+        _ if b.voice.is_some() => format!("{} - {}", a.text, b.text),
         _ => {
             let latin_edge = a.text.ends_with(|c: char| c.is_ascii_alphanumeric())
                 || b.text.starts_with(|c: char| c.is_ascii_alphanumeric());
@@ -448,18 +358,43 @@ fn empty() -> Piece {
     Piece { text: String::new(), voice: None, held: false }
 }
 
-/// Different sentence counts: sentences aligned by length and shared names (`beads`), each bead one pair.
-/// A segment with a change of speaker inside it, or too large to align, is cut in proportion instead.
+/// The sentences of a segment paired: turn by turn when both sides change speaker at the same number of
+/// places, then within each turn aligned by length and shared names (`beads`), each bead one pair. A
+/// segment whose sides disagree on its turns, or too large to align, is cut in proportion instead.
 fn pair_by_sentences(zh: Vec<Piece>, en: Vec<Piece>) -> Vec<(Piece, Piece)> {
-    let turn_inside = |side: &[Piece]| side.iter().skip(1).any(|p| p.voice.is_some());
-    if turn_inside(&zh) || turn_inside(&en) {
-        return pair_proportionally(zh, en);
+    let (zh_turns, en_turns) = (turns(&zh), turns(&en));
+    if zh_turns.len() != en_turns.len() {
+        return pair_turn(&zh, &en);
+    }
+    let mut out = Vec::with_capacity(zh.len().max(en.len()));
+    for (z, e) in zh_turns.into_iter().zip(en_turns) {
+        out.extend(pair_turn(&zh[z], &en[e]));
+    }
+    out
+}
+
+/// Where each turn's sentences are: a new turn starts at a sentence that names or marks its speaker.
+fn turns(side: &[Piece]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, p) in side.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if p.voice.is_none() => last.end = i + 1,
+            _ => out.push(i..i + 1),
+        }
+    }
+    out
+}
+
+/// One turn's sentences paired: one to one when the counts agree, aligned otherwise.
+fn pair_turn(zh: &[Piece], en: &[Piece]) -> Vec<(Piece, Piece)> {
+    if zh.len() == en.len() {
+        return zh.iter().cloned().zip(en.iter().cloned()).collect();
     }
     let zs: Vec<&str> = zh.iter().map(|p| p.text.as_str()).collect();
     let es: Vec<&str> = en.iter().map(|p| p.text.as_str()).collect();
     let beads = super::beads::align(&zs, &es);
     if beads.is_empty() {
-        return pair_proportionally(zh, en);
+        return pair_proportionally(zh.to_vec(), en.to_vec());
     }
     let join = |side: &[Piece], lang: Lang| side[1..].iter().fold(side[0].clone(), |acc, p| join_piece(&acc, p, lang));
     let (mut i, mut j) = (0, 0);
@@ -495,62 +430,6 @@ fn pair_proportionally(zh: Vec<Piece>, en: Vec<Piece>) -> Vec<(Piece, Piece)> {
         .collect()
 }
 
-/// One or two lines, balanced, each within `max` characters where the text allows, never a line that
-/// starts with closing punctuation.
-pub(crate) fn lines(text: &str, max: usize, lang: Lang) -> Vec<String> {
-    if len(text) <= max {
-        return vec![text.to_string()];
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let n = chars.len();
-    // Han characters before each position, so that "is either line without Chinese" costs nothing.
-    let mut han_before = Vec::with_capacity(n + 1);
-    han_before.push(0usize);
-    for &c in &chars {
-        han_before.push(han_before.last().copied().unwrap_or(0) + usize::from(crate::script::is_han(c)));
-    }
-    // Balanced lines, preferring a break after a clause mark: each character of imbalance costs 2, a
-    // break after punctuation earns 16, a break inside a Chinese word costs 40, a line over the limit
-    // costs 100 a character.
-    let words = if lang == Lang::Zh { word_breaks(text) } else { Vec::new() };
-    let mut best: Option<(isize, usize)> = None;
-    for k in 1..n {
-        let inside_word = chars[k - 1].is_ascii_graphic() && chars[k].is_ascii_graphic();
-        let boundary = match lang {
-            Lang::En => chars[k] == ' ',
-            // Between Chinese characters, or at a space; never inside a Latin word, a number or a name.
-            Lang::Zh => !no_line_start(chars[k]) && !inside_word,
-        };
-        if !boundary {
-            continue;
-        }
-        // Lengths without building the strings: the break space (English) belongs to neither line.
-        let (la, lb) = match lang {
-            Lang::En => (k as isize, (n - k - 1) as isize),
-            Lang::Zh => (k as isize, (n - k) as isize),
-        };
-        let over = (la - max as isize).max(0) + (lb - max as isize).max(0);
-        let after_mark =
-            matches!(chars[k - 1], '，' | '、' | '；' | '：' | '。' | '！' | '？' | ',' | ';' | ':' | '.' | '—');
-        // A Chinese line with no Chinese in it (a lone product name) reads badly: avoid it.
-        let bare = lang == Lang::Zh && (han_before[k] == 0 || han_before[n] == han_before[k]);
-        let split_word = lang == Lang::Zh && !words[k];
-        let cost = 2 * (la - lb).abs() + 100 * over - if after_mark { 16 } else { 0 }
-            + if bare { 30 } else { 0 }
-            + if split_word { 40 } else { 0 };
-        if best.is_none_or(|(c, _)| cost < c) {
-            best = Some((cost, k));
-        }
-    }
-    match best {
-        Some((_, k)) => {
-            let (a, b) = split_at_char(text, k);
-            vec![a, b]
-        }
-        None => vec![text.to_string()],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,16 +446,6 @@ mod tests {
         assert_eq!(without_tags(&many), many);
         let unclosed = "<a".repeat(100_000);
         assert_eq!(without_tags(&unclosed), unclosed);
-    }
-
-    #[test]
-    fn chinese_lines_never_break_inside_a_latin_word() {
-        let text = "我们用Perseverance Rover做了很多实验和测试工作";
-        for l in lines(text, 12, Lang::Zh) {
-            assert!(!l.starts_with("ance") && !l.ends_with("Persever"), "{l}");
-        }
-        let l = lines("使用Python语言编写的程序可以运行在Linux系统上面", 12, Lang::Zh);
-        assert!(l.iter().all(|x| !x.starts_with(|c: char| c.is_ascii_lowercase())), "{l:?}");
     }
 
     fn para(text: &str) -> Paragraph {
@@ -625,17 +494,25 @@ mod tests {
 
     #[test]
     fn a_chinese_clause_is_held_over_english_cues_rather_than_cut() {
-        let zh = [para("这是我们花了整整三年才做完的项目")];
+        let zh = [para("这是我们花了三年的项目")];
         let en = [para(
             "It took us three whole years to finish this project and we learned a great deal \
              about patience along the way while working on it",
         )];
         let cues = cue_texts(&zh, &en, ALL);
         assert!(cues.len() >= 2, "{cues:?}");
-        assert!(cues.iter().all(|c| c.zh == "这是我们花了整整三年才做完的项目"), "{cues:?}");
+        assert!(cues.iter().all(|c| c.zh == "这是我们花了三年的项目"), "{cues:?}");
         // A Chinese-only track shows it once.
         let zh_only = cue_texts(&zh, &en, Limits { en: false, ..ALL });
         assert_eq!(zh_only.len(), 1, "{zh_only:?}");
+        // A clause too long for one line is cut where it meets its English instead, between words.
+        let zh = [para("这是我们花了整整三年时间才终于做完的一个大项目")];
+        let cues = cue_texts(&zh, &en, ALL);
+        assert_eq!(
+            cues.iter().map(|c| c.zh.as_str()).collect::<String>(),
+            "这是我们花了整整三年时间才终于做完的一个大项目"
+        );
+        assert!(cues.iter().all(|c| len(&c.zh) >= 4), "{cues:?}");
     }
 
     #[test]
@@ -669,16 +546,6 @@ mod tests {
         assert_eq!(joined_zh, zh);
         let joined_en: Vec<&str> = cues.iter().flat_map(|c| c.en.split(' ')).collect();
         assert_eq!(joined_en.join(" "), en);
-    }
-
-    #[test]
-    fn lines_are_balanced_and_never_start_with_closing_punctuation() {
-        let l = lines("这是一个相当长的句子，需要被分成两行来显示。", 16, Lang::Zh);
-        assert_eq!(l.len(), 2);
-        assert!(l.iter().all(|x| len(x) <= 16 && !no_line_start(x.chars().next().unwrap())), "{l:?}");
-        let l = lines("The scaling trends of AI are continuing at a remarkable pace today", 42, Lang::En);
-        assert_eq!(l.len(), 2);
-        assert!(l.iter().all(|x| len(x) <= 42), "{l:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 mod ass;
 mod beads;
 mod cues;
+mod cut;
 pub mod options;
 mod timing;
 
@@ -21,9 +22,10 @@ use crate::diag::Diagnostic;
 use crate::ir::Lang;
 use crate::script::is_han;
 use crate::select::{Paired, Selected, Spoken, View};
-use cues::{cue_texts, len, lines, CueText, Limits, Voice};
+use cues::{cue_texts, CueText, Limits, Voice};
+use cut::{len, lines};
 use std::fmt::Write as _;
-use timing::{apply_rules, estimate, normalised_words, pin, scale, Unit};
+use timing::{apply_rules, estimate, normalised_words, pin, scale, Fit, Unit};
 
 const MIN_DURATION: f32 = 5.0 / 6.0;
 const MAX_DURATION: f32 = 7.0;
@@ -32,8 +34,6 @@ const GAP: f32 = 0.084;
 const MAX_CPS_EN: f32 = 20.0;
 const MAX_CPS_ZH: f32 = 9.0;
 const CHINESE_CHARS_PER_SECOND: f32 = 4.5;
-/// A caption track that matches fewer of the spoken words than this belongs to another talk.
-const MIN_ALIGNED_SHARE: f32 = 0.5;
 
 /// A subtitle writer: one type, one instance per file format. Every format of one view renders the same
 /// cut and timed track, made once (`Selected::shared`).
@@ -207,30 +207,38 @@ fn build(paired: &Paired<'_>, duration: Option<f32>, options: &SubtitleOptions) 
     }
     let estimated = estimate(&units);
     let mut diagnostics = Vec::new();
-    // Aligned to the caption track when it is this talk's: most of the spoken words found in it.
+    // Aligned to the caption track when it is this talk's: most of the spoken words found in it, in runs.
     let aligned = options.captions.as_deref().and_then(|captions| {
         let caption_words: Vec<String> = captions.words.iter().map(|c| c.word.clone()).collect();
         let matched = timing::align(&words, &caption_words);
-        let spoken = words.iter().filter(|w| !w.is_empty()).count().max(1);
-        let share = matched.iter().flatten().count() as f32 / spoken as f32;
-        if share < MIN_ALIGNED_SHARE {
-            diagnostics.push(Diagnostic::warning(
-                0,
-                format!(
-                    "caption track {} matches only {:.0}% of the spoken words; it does not look like this talk's captions, so the times are estimated instead",
-                    captions.name,
-                    share * 100.0
-                ),
-            ));
+        let fit = Fit::of(&words, &caption_words, &matched);
+        let measured = format!(
+            "{:.0}% of the spoken words matched, {:.0}% in runs of three or more, {:.0}% of shared phrases in order",
+            fit.matched * 100.0,
+            fit.in_runs * 100.0,
+            fit.in_order * 100.0
+        );
+        if !fit.belongs() {
+            diagnostics.push(
+                Diagnostic::warning(
+                    0,
+                    format!(
+                        "caption track {} does not look like this talk's captions ({measured}); the times are estimated instead",
+                        captions.name
+                    ),
+                )
+                .with_hint("give the caption track of this talk's video, or leave out --align"),
+            );
             return None;
         }
+        diagnostics.push(Diagnostic::note(0, format!("aligned to caption track {}: {measured}", captions.name)));
         let mut pins: Vec<(usize, f32)> =
             matched.iter().enumerate().filter_map(|(i, m)| m.map(|j| (i, captions.words[j].start))).collect();
         if let (Some(&(last_i, _)), Some(last_cap)) = (pins.last(), matched.iter().rev().flatten().next()) {
             pins.push((last_i + 1, captions.words[*last_cap].end));
         }
         // Matched words take the caption's times; the rest are interpolated between them.
-        Some((pin(&estimated, &pins), Timing::Aligned { share }))
+        Some((pin(&estimated, &pins), Timing::Aligned { share: fit.matched }))
     });
     let (times, timing) = match (aligned, anchors.is_empty(), duration) {
         (Some(aligned), _, _) => aligned,

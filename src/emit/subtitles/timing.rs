@@ -246,6 +246,92 @@ pub(crate) fn align(transcript: &[String], captions: &[String]) -> Vec<Option<us
     out
 }
 
+/// How well a caption track fits a transcript. From the word alignment: the share of the spoken words
+/// matched, and the share matched in runs (three or more consecutive words matching consecutive caption
+/// words); captions of the talk match most words in long runs, captions of another talk match a few
+/// common words here and there, which the alignment can always string together in order, but rarely
+/// three in a row. And, apart from the alignment (which is in order by construction), whether the
+/// phrases both share run in the same order: of the three-word phrases said once in each, the share
+/// that lie on one forward path (captions of the talk cut and pasted out of order fail here).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Fit {
+    pub matched: f32,
+    pub in_runs: f32,
+    pub in_order: f32,
+}
+
+/// Below these shares a caption track is taken for another talk's.
+const MIN_MATCHED: f32 = 0.6;
+const MIN_IN_RUNS: f32 = 0.45;
+const MIN_IN_ORDER: f32 = 0.9;
+
+impl Fit {
+    pub(crate) fn of(transcript: &[String], captions: &[String], matched: &[Option<usize>]) -> Fit {
+        let spoken = transcript.iter().filter(|w| !w.is_empty()).count();
+        let (matched_share, in_runs) = Self::runs(matched, spoken);
+        Fit { matched: matched_share, in_runs, in_order: in_order(transcript, captions) }
+    }
+
+    fn runs(matched: &[Option<usize>], spoken: usize) -> (f32, f32) {
+        let spoken = spoken.max(1) as f32;
+        let mut in_runs = 0usize;
+        let mut run = 0usize;
+        for i in 0..=matched.len() {
+            let continues = match (matched.get(i).copied().flatten(), i.checked_sub(1).and_then(|p| matched[p])) {
+                (Some(j), Some(prev)) => j == prev + 1,
+                _ => false,
+            };
+            if continues {
+                run += 1;
+            } else {
+                if run >= 3 {
+                    in_runs += run;
+                }
+                run = usize::from(matched.get(i).copied().flatten().is_some());
+            }
+        }
+        (matched.iter().flatten().count() as f32 / spoken, in_runs as f32 / spoken)
+    }
+
+    /// Whether the track is this talk's.
+    pub(crate) fn belongs(self) -> bool {
+        self.matched >= MIN_MATCHED && self.in_runs >= MIN_IN_RUNS && self.in_order >= MIN_IN_ORDER
+    }
+}
+
+/// Of the three-word phrases said exactly once in the transcript and once in the captions, the share on
+/// the longest path forward through both (a longest increasing subsequence); 0 when none are shared.
+fn in_order(transcript: &[String], captions: &[String]) -> f32 {
+    use std::collections::HashMap;
+    fn once(words: &[String]) -> HashMap<&[String], Option<usize>> {
+        let mut seen: HashMap<&[String], Option<usize>> = HashMap::new();
+        for (i, w) in words.windows(3).enumerate() {
+            seen.entry(w).and_modify(|at| *at = None).or_insert(Some(i));
+        }
+        seen
+    }
+    let in_captions = once(captions);
+    let mut hits: Vec<(usize, usize)> = once(transcript)
+        .into_iter()
+        .filter_map(|(phrase, at)| Some((at?, in_captions.get(phrase).copied().flatten()?)))
+        .collect();
+    if hits.is_empty() {
+        return 0.0;
+    }
+    hits.sort_unstable();
+    // Patience sorting: the smallest caption position that ends a forward path of each length.
+    let mut ends: Vec<usize> = Vec::new();
+    for &(_, j) in &hits {
+        let k = ends.partition_point(|&e| e < j);
+        if k == ends.len() {
+            ends.push(j);
+        } else {
+            ends[k] = j;
+        }
+    }
+    ends.len() as f32 / hits.len() as f32
+}
+
 /// Apply the rules to cue times in order: at least `min` and at most `max` seconds on screen, at least
 /// `gap` seconds between cues. Returns the adjusted (start, end) pairs.
 pub(crate) fn apply_rules(spans: &[Range<f32>], min: f32, max: f32, gap: f32) -> Vec<(f32, f32)> {
@@ -312,6 +398,33 @@ mod tests {
         let w: Vec<&str> = words.iter().map(|w| w.word.as_str()).collect();
         assert_eq!(w, ["hello", "there", "world", "how", "are", "you"]);
         assert_eq!(words[3].start, 3.0);
+    }
+
+    #[test]
+    fn the_fit_counts_runs_of_matches() {
+        let (matched, in_runs) =
+            Fit::runs(&[Some(0), Some(1), Some(2), None, Some(5), Some(9), Some(10), Some(11), Some(12)], 10);
+        assert_eq!((matched, in_runs), (0.8, 0.7));
+        let (_, scattered) = Fit::runs(&[Some(0), None, Some(4), Some(6), None, Some(9)], 6);
+        assert_eq!(scattered, 0.0);
+    }
+
+    #[test]
+    fn phrases_out_of_order_are_noticed() {
+        let talk = normalised_words(
+            "bees build combs of wax and the queen lays eggs in the cells while workers gather nectar \
+             from flowers in the morning and guard the hive entrance against wasps in the afternoon",
+        );
+        let matched = align(&talk, &talk);
+        let fit = Fit::of(&talk, &talk, &matched);
+        assert_eq!((fit.matched, fit.in_runs, fit.in_order), (1.0, 1.0, 1.0));
+        assert!(fit.belongs());
+        // The same captions with their halves swapped: phrases found, but not in order.
+        let half = talk.len() / 2;
+        let swapped: Vec<String> = talk[half..].iter().chain(&talk[..half]).cloned().collect();
+        let fit = Fit::of(&talk, &swapped, &align(&talk, &swapped));
+        assert!(fit.in_order < 0.6, "{fit:?}");
+        assert!(!fit.belongs());
     }
 
     #[test]
