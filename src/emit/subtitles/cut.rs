@@ -18,6 +18,7 @@ pub(crate) fn len(s: &str) -> usize {
 pub(crate) fn strengths(text: &str, lang: Lang) -> Vec<u8> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
+    let names = latin_phrases(&chars);
     let words = if lang == Lang::Zh { word_breaks(text) } else { Vec::new() };
     let mut out = vec![0u8; n + 1];
     for k in 1..n {
@@ -28,12 +29,47 @@ pub(crate) fn strengths(text: &str, lang: Lang) -> Vec<u8> {
             Lang::En if matches!(a, ',' | ';' | ':') => 2,
             Lang::En => 1,
             Lang::Zh if no_line_start(b) || b == ' ' && k + 1 < n && no_line_start(chars[k + 1]) => 0,
-            Lang::Zh if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => 0,
+            Lang::Zh if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() || names[k] => 0,
             Lang::Zh if matches!(a, '。' | '！' | '？') => 4,
             Lang::Zh if matches!(a, '，' | '；' | '：' | '、') => 3,
             Lang::Zh if words[k] => 2,
             Lang::Zh => 1,
         };
+    }
+    out
+}
+
+/// For each character offset, whether it is at a space between two Latin words in Chinese text, the second
+/// capitalised or a number, or the first a number (`Evan Peña`, `Armadin Red`, `GPT 4`, `1 petabit`): a
+/// name or a quantity, kept on one line when the whole run of Latin words is at most `NAME_MAX`
+/// characters. A longer run (`Los Alamos National Labs`) or a phrase in lower case may still be broken.
+fn latin_phrases(chars: &[char]) -> Vec<bool> {
+    const NAME_MAX: usize = 14;
+    let latin = |c: char| c.is_ascii_alphanumeric() || matches!(c, 'À'..='ɏ');
+    let capital = |c: char| c.is_uppercase() || c.is_ascii_digit();
+    let mut out = vec![false; chars.len() + 1];
+    let mut k = 0;
+    while k < chars.len() {
+        if !latin(chars[k]) {
+            k += 1;
+            continue;
+        }
+        // A run of Latin words separated by single spaces, from `k` to `end`.
+        let mut end = k;
+        while end < chars.len()
+            && (latin(chars[end]) || chars[end] == ' ' && chars.get(end + 1).is_some_and(|&c| latin(c)))
+        {
+            end += 1;
+        }
+        if end - k <= NAME_MAX {
+            for j in k + 1..end {
+                if chars[j] == ' ' && (capital(chars[j + 1]) || chars[j - 1].is_ascii_digit()) {
+                    out[j] = true;
+                    out[j + 1] = true;
+                }
+            }
+        }
+        k = end;
     }
     out
 }
@@ -278,6 +314,7 @@ pub(crate) fn fits_two_lines(text: &str, max: usize, lang: Lang) -> bool {
 fn line_break(text: &str, max: usize, lang: Lang) -> Option<(usize, bool)> {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
+    let names = if lang == Lang::Zh { latin_phrases(&chars) } else { vec![false; n + 1] };
     // Han characters before each position, so that "is either line without Chinese" costs nothing.
     let mut han_before = Vec::with_capacity(n + 1);
     han_before.push(0usize);
@@ -290,7 +327,7 @@ fn line_break(text: &str, max: usize, lang: Lang) -> Option<(usize, bool)> {
     let words = if lang == Lang::Zh { word_breaks(text) } else { Vec::new() };
     let mut best: Option<(isize, usize)> = None;
     for k in 1..n {
-        let inside_word = chars[k - 1].is_ascii_graphic() && chars[k].is_ascii_graphic();
+        let inside_word = chars[k - 1].is_ascii_graphic() && chars[k].is_ascii_graphic() || names[k];
         let boundary = match lang {
             Lang::En => chars[k] == ' ',
             // Between Chinese characters, or at a space; never inside a Latin word, a number or a name.
@@ -382,6 +419,14 @@ mod tests {
         let (ea, eb) = split_at_char(en, cut.en);
         let together = |z: &str, e: &str| z.contains("Rust") == e.contains("Rust");
         assert!(together(&za, &ea) && together(&zb, &eb), "{za} / {ea} | {zb} / {eb}");
+    }
+
+    #[test]
+    fn a_name_in_latin_letters_stays_on_one_line() {
+        let l = lines("创始团队包括凯文·曼迪亚和埃文·佩尼亚（Evan Peña）等人", 16, Lang::Zh);
+        assert!(l.iter().any(|x| x.contains("Evan Peña")), "{l:?}");
+        let s = strengths("叫 Armadin Red 的团队", Lang::Zh);
+        assert_eq!(&s[9..11], [0, 0], "{s:?}");
     }
 
     #[test]
