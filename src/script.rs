@@ -45,8 +45,9 @@ pub fn word_breaks(text: &str) -> Vec<bool> {
     breaks
 }
 
-/// Characters that end a word as a suffix and do not start one: `开发者`, `可观测性`, `自动化`, `工程师`.
-const BOUND_SUFFIXES: &str = "者性化师们率度家员式型界器么";
+/// Characters that end a word as a suffix and do not start one: `开发者`, `可观测性`, `自动化`, `工程师`,
+/// `创造力`.
+const BOUND_SUFFIXES: &str = "者性化师们率度家员式型界器力么";
 
 /// Numerals and the classifiers they take: `一篇`, `两个`, `几种` are one word.
 const NUMERALS: &str = "一二三四五六七八九十两几百千万亿";

@@ -411,37 +411,13 @@ fn perturbed_captions(english: &[String], dir: &Path) -> (std::path::PathBuf, Ve
 #[test]
 fn align_takes_real_times_from_a_caption_track() {
     let dir = tempfile::tempdir().unwrap();
-    let src = manifest_dir().join("examples/bee-colonies.md");
     // The English as the subtitles carry it (what was said), from an unaligned track.
-    let plain = bitext(&[
-        "convert",
-        src.to_str().unwrap(),
-        "-o",
-        dir.path().join("plain").to_str().unwrap(),
-        "-t",
-        "srt",
-        "-l",
-        "en",
-    ]);
-    assert_eq!(plain.status.code(), Some(0));
-    let estimated = parse(&fs::read_to_string(dir.path().join("plain/bee-colonies.en.srt")).unwrap());
+    let plain = english_track_of("bee-colonies", dir.path());
+    let estimated = parse(&fs::read_to_string(plain).unwrap());
     let english: Vec<String> = estimated.iter().flat_map(|c| c.lines.iter()).flat_map(|l| words(l)).collect();
     let (captions, truth) = perturbed_captions(&english, dir.path());
-    let out = dir.path().join("out");
-    let result = bitext(&[
-        "convert",
-        src.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-t",
-        "vtt",
-        "-l",
-        "bi",
-        "--align",
-        captions.to_str().unwrap(),
-    ]);
+    let (result, vtt) = aligned_to(&captions, dir.path());
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
-    let vtt = fs::read_to_string(out.join("bee-colonies.vtt")).unwrap();
     assert!(vtt.contains("aligned word by word"), "{vtt}");
     let cues = parse(&vtt);
     check_rules("aligned", &cues, "bi");
