@@ -165,7 +165,7 @@ fn details(s: &Segment, out: &mut String) {
             break;
         }
         out.push_str("<p class=\"english-text\">");
-        paragraph_line(p, Lang::En, out);
+        paragraph_in(p, Lang::En, Context::Html, out);
         if i == 0 {
             if let Some(t) = s.timestamp {
                 out.push_str(&format!(" [{}]", hms(t)));
@@ -179,43 +179,79 @@ fn details(s: &Segment, out: &mut String) {
 /// A change of speaker opening a paragraph: escaped, so that markdown shows `>>` instead of a quotation.
 const TURN_AT_LINE_START: &str = "\\>> ";
 
+/// Where inline text is written: markdown, or the HTML of a `<p class="english-text">`. Markdown never
+/// removes backslash escapes inside raw HTML (GitHub, pandoc and browsers show them), so there text is
+/// written as HTML: `&`, `<` and `>` as entities, and the few characters the front end would read as
+/// markdown (it reads `<p>` content as inline markdown) as numeric references, which every renderer
+/// shows as the character itself. Block syntax at a line start needs nothing there: the front end
+/// escapes it before reading.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Markdown,
+    Html,
+}
+
+impl Context {
+    fn text(self, text: &str, line_start: bool) -> String {
+        match self {
+            Context::Markdown => escape_inline_text(text, line_start),
+            Context::Html => escape_html_text(text),
+        }
+    }
+
+    fn turn_at_line_start(self) -> &'static str {
+        match self {
+            Context::Markdown => TURN_AT_LINE_START,
+            Context::Html => "&gt;&gt; ",
+        }
+    }
+}
+
 fn paragraph_line(p: &Paragraph, lang: Lang, out: &mut String) {
+    paragraph_in(p, lang, Context::Markdown, out)
+}
+
+fn paragraph_in(p: &Paragraph, lang: Lang, ctx: Context, out: &mut String) {
     match &p.speaker {
         Some(Speaker::Named(name)) => {
             out.push_str("**");
-            out.push_str(&escape_inline_text(name, false));
+            out.push_str(&ctx.text(name, false));
             out.push_str("**: ");
-            inlines(&p.content, lang, false, out);
+            inlines_in(&p.content, lang, false, ctx, out);
         }
         Some(Speaker::Turn) => {
-            out.push_str(TURN_AT_LINE_START);
-            inlines(&p.content, lang, false, out);
+            out.push_str(ctx.turn_at_line_start());
+            inlines_in(&p.content, lang, false, ctx, out);
         }
-        None => inlines(&p.content, lang, true, out),
+        None => inlines_in(&p.content, lang, true, ctx, out),
     }
     while out.ends_with(' ') {
         out.pop();
     }
 }
 
-fn inlines(content: &[Inline], lang: Lang, mut line_start: bool, out: &mut String) {
+fn inlines(content: &[Inline], lang: Lang, line_start: bool, out: &mut String) {
+    inlines_in(content, lang, line_start, Context::Markdown, out)
+}
+
+fn inlines_in(content: &[Inline], lang: Lang, mut line_start: bool, ctx: Context, out: &mut String) {
     for inline in content {
         match inline {
-            Inline::Text { text } => out.push_str(&escape_inline_text(text, line_start)),
+            Inline::Text { text } => out.push_str(&ctx.text(text, line_start)),
             Inline::Strong { content } => {
                 out.push_str("**");
-                inlines(content, lang, false, out);
+                inlines_in(content, lang, false, ctx, out);
                 out.push_str("**");
             }
             Inline::Emphasis { content } => {
                 out.push('*');
-                inlines(content, lang, false, out);
+                inlines_in(content, lang, false, ctx, out);
                 out.push('*');
             }
             Inline::Code { code } => code_span(code, out),
             Inline::Link { url, content } => {
                 out.push('[');
-                inlines(content, lang, false, out);
+                inlines_in(content, lang, false, ctx, out);
                 out.push_str("](");
                 if url.contains([' ', '(', ')', '<', '>']) {
                     out.push('<');
@@ -227,16 +263,18 @@ fn inlines(content: &[Inline], lang: Lang, mut line_start: bool, out: &mut Strin
                 out.push(')');
             }
             Inline::LineBreak => out.push_str("<br>"),
+            Inline::Turn if ctx == Context::Html => out.push_str("&gt;&gt;"),
             Inline::Turn => out.push_str(">>"),
+            Inline::Stage { text } if ctx == Context::Html => out.push_str(&escape_html_text(text)),
             Inline::Stage { text } => out.push_str(text),
             Inline::Glossary(g) => {
                 if let Some(term) = &g.term {
                     out.push_str("**");
-                    out.push_str(&escape_inline_text(term, false));
+                    out.push_str(&ctx.text(term, false));
                     out.push_str("**");
                 }
                 if let Some(paren) = g.parenthetical(lang) {
-                    out.push_str(&escape_inline_text(&paren, false));
+                    out.push_str(&ctx.text(&paren, false));
                 }
             }
         }
@@ -297,6 +335,62 @@ pub fn escape_inline_text(text: &str, line_start: bool) -> String {
         escape_line_start(&mut out);
     }
     out
+}
+
+/// Text as the HTML of a `<p>` the front end reads as inline markdown: `&`, `<` and `>` as entities; `\`,
+/// `` ` ``, `*`, a `_` that could open or close emphasis, a `[` that would open a link and a `!` before
+/// `[` as numeric character references, which renderers show as the characters and the front end reads
+/// as text. Prose is written as it is: `1.0`, `- item`, `Q&A` (as `Q&amp;A`).
+fn escape_html_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    let link_openers = brackets_closing_into_links(&chars);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' => out.push_str(&format!("&#{};", c as u32)),
+            '*' | '_' => {
+                let run = chars[i..].iter().take_while(|&&x| x == c).count();
+                let before = i.checked_sub(1).map(|b| chars[b]);
+                let after = chars.get(i + run).copied();
+                let literal = !may_delimit(c, before, after);
+                for _ in 0..run {
+                    if literal {
+                        out.push(c);
+                    } else {
+                        out.push_str(&format!("&#{};", c as u32));
+                    }
+                }
+                i += run;
+                continue;
+            }
+            '[' if link_openers.contains(&i) => out.push_str("&#91;"),
+            '!' if next == Some('[') => out.push_str("&#33;"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether a run of `*` or `_` between `before` and `after` could open or close emphasis (CommonMark's
+/// flanking rules; `_` also not inside a word). A run with space on both sides, `****` alone or `[ __ ]`,
+/// is text.
+fn may_delimit(c: char, before: Option<char>, after: Option<char>) -> bool {
+    let space = |x: Option<char>| x.is_none_or(char::is_whitespace);
+    let punct =
+        |x: Option<char>| x.is_some_and(|x| x.is_ascii_punctuation() || (!x.is_alphanumeric() && !x.is_whitespace()));
+    let left = !space(after) && (!punct(after) || space(before) || punct(before));
+    let right = !space(before) && (!punct(before) || space(after) || punct(after));
+    match c {
+        '_' => (left && (!right || punct(before))) || (right && (!left || punct(after))),
+        _ => left || right,
+    }
 }
 
 /// `&` followed by what a parser would take for a character reference (`&amp;`, `&#38;`).
@@ -366,6 +460,16 @@ mod tests {
         assert_eq!(escape_inline_text("- item", true), "\\- item");
         assert_eq!(escape_inline_text("1. item", true), "1\\. item");
         assert_eq!(escape_inline_text("1. item", false), "1. item");
+    }
+
+    #[test]
+    fn english_in_html_is_html_text_without_backslashes() {
+        assert_eq!(escape_html_text("Version 1.0 - or 2.0"), "Version 1.0 - or 2.0");
+        assert_eq!(escape_html_text("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
+        assert_eq!(escape_html_text("**** and [ __ ] and snake_case"), "**** and [ __ ] and snake_case");
+        assert_eq!(escape_html_text("*really* and _x_"), "&#42;really&#42; and &#95;x&#95;");
+        assert_eq!(escape_html_text("[a](b) and [Narrator]"), "&#91;a](b) and [Narrator]");
+        assert!(!escape_html_text("C:\\path `x`").contains('\\'));
     }
 
     #[test]

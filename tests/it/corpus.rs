@@ -183,6 +183,36 @@ fn every_corpus_file_converts_completely_and_purely() {
     assert!(checked_en >= 25, "only {checked_en} corpus files had English");
 }
 
+/// The English inside `<p class="english-text">` in one markdown text, paragraph by paragraph.
+fn english_paragraphs(markdown: &str) -> Vec<&str> {
+    markdown
+        .split("<p class=\"english-text\">")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</p>").map(|(p, _)| p))
+        .collect()
+}
+
+/// Markdown renderers never remove backslash escapes inside raw HTML, so the bilingual markdown adds none
+/// to the English in `<p class="english-text">` (178 across the corpus before it wrote that English as
+/// HTML text): an output paragraph has no more backslashes than the source's paragraphs had in all.
+#[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
+fn bilingual_markdown_adds_no_escapes_to_the_english() {
+    let dir = tempfile::tempdir().unwrap();
+    convert_corpus(dir.path());
+    let mut paragraphs = 0;
+    for path in md_files(&corpus_dir()) {
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let source = fs::read_to_string(&path).unwrap();
+        let written = fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
+        let backslashes = |ps: Vec<&str>| ps.iter().map(|p| p.matches('\\').count()).sum::<usize>();
+        let added = backslashes(english_paragraphs(&written)).saturating_sub(backslashes(english_paragraphs(&source)));
+        assert_eq!(added, 0, "{stem}: backslashes added to the English in <p class=\"english-text\">");
+        paragraphs += english_paragraphs(&written).len();
+    }
+    assert!(paragraphs > 1000, "{paragraphs}");
+}
+
 #[test]
 #[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
 fn conversion_is_byte_identical_across_runs_and_thread_counts() {
