@@ -343,12 +343,62 @@ impl GlossaryTerm {
         }
     }
 
+    /// What follows the term in a footnote or glossary entry, punctuated for the language of the text the
+    /// term is in: `（Bit）：计算机信息的基本单位` in Chinese, ` (预填充): the first stage` in English; one colon,
+    /// between the term (with its other-language name) and the gloss. A name the same as the term is not
+    /// repeated. `None` when the annotation has neither name nor gloss.
+    pub fn footnote(&self, lang: Lang) -> Option<String> {
+        // A gloss written in Chinese is punctuated as Chinese, whatever the text around the term.
+        let lang = if self.gloss.as_deref().is_some_and(|g| g.chars().any(is_han_char)) { Lang::Zh } else { lang };
+        let name = self.name.as_deref().filter(|n| Some(*n) != self.term.as_deref());
+        let (open, close, colon) = match lang {
+            Lang::Zh => ("（", "）", "："),
+            Lang::En => (" (", ")", ": "),
+        };
+        let named = |n: &str| if self.term.is_some() { format!("{open}{n}{close}") } else { n.to_string() };
+        let gloss = self.gloss.as_deref().map(|g| if lang == Lang::Zh { full_width_colons(g) } else { g.to_string() });
+        match (name, gloss.as_deref()) {
+            (Some(n), Some(g)) => Some(format!("{}{colon}{g}", named(n))),
+            (Some(n), None) => Some(named(n)),
+            (None, Some(g)) if self.term.is_some() => Some(format!("{}{g}", colon.trim_start())),
+            (None, Some(g)) => Some(g.to_string()),
+            (None, None) => None,
+        }
+    }
+
     /// The annotation as a reader sees it: `（Bit: 计算机信息的基本单位）` full-width in Chinese text,
     /// ` (预填充)` half-width in English. `None` when the annotation has neither name nor gloss.
     pub fn parenthetical(&self, lang: Lang) -> Option<String> {
         let body = self.note()?;
         Some(if lang == Lang::Zh { format!("（{body}）") } else { format!(" ({body})") })
     }
+}
+
+/// A Han character (the front end's `script::is_han` lives above this module; the two basic blocks are
+/// enough for punctuation choices).
+fn is_han_char(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
+/// ASCII colons and semicolons that touch Chinese (`Indicator: 关键`) as the full-width marks Chinese
+/// text uses (`Indicator：关键`), the space after them dropped.
+pub fn full_width_colons(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let han = |c: Option<&char>| c.is_some_and(|&c| is_han_char(c));
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let after = if chars.get(i + 1) == Some(&' ') { i + 2 } else { i + 1 };
+        if matches!(c, ':' | ';') && (han(i.checked_sub(1).and_then(|b| chars.get(b))) || han(chars.get(after))) {
+            out.push(if c == ':' { '：' } else { '；' });
+            i = after;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -361,6 +411,30 @@ mod tests {
         assert_eq!(g.parenthetical(Lang::Zh).unwrap(), "（Bit: 单位）");
         let g = GlossaryTerm { term: Some("prefill".into()), name: Some("预填充".into()), gloss: None };
         assert_eq!(g.parenthetical(Lang::En).unwrap(), " (预填充)");
+    }
+
+    #[test]
+    fn footnotes_have_one_colon_in_the_text_s_own_punctuation() {
+        let g = GlossaryTerm {
+            term: Some("可解释性".into()),
+            name: Some("Interpretability of models".into()),
+            gloss: Some("指理解模型内部如何运作".into()),
+        };
+        assert_eq!(g.footnote(Lang::Zh).unwrap(), "（Interpretability of models）：指理解模型内部如何运作");
+        assert_eq!(g.footnote(Lang::En).unwrap(), "（Interpretability of models）：指理解模型内部如何运作");
+        let en = GlossaryTerm { term: Some("prefill".into()), name: None, gloss: Some("the first pass".into()) };
+        assert_eq!(en.footnote(Lang::En).unwrap(), ": the first pass");
+        let same =
+            GlossaryTerm { term: Some("GPU".into()), name: Some("GPU".into()), gloss: Some("图形处理器".into()) };
+        assert_eq!(same.footnote(Lang::Zh).unwrap(), "：图形处理器");
+        let named = GlossaryTerm { term: Some("比特".into()), name: Some("Bit".into()), gloss: None };
+        assert_eq!(named.footnote(Lang::Zh).unwrap(), "（Bit）");
+        let kpi = GlossaryTerm {
+            term: Some("绩效指标".into()),
+            name: Some("KPI".into()),
+            gloss: Some("Key Performance Indicator: 关键绩效指标".into()),
+        };
+        assert_eq!(kpi.footnote(Lang::Zh).unwrap(), "（KPI）：Key Performance Indicator：关键绩效指标");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::corpus::{oracle, strip_tags};
 use crate::golden::assert_golden;
-use crate::support::{bitext, body, corpus_dir, find_seq, fixtures_dir, han, manifest_dir, md_files, stderr, words};
+use crate::support::{
+    bitext, body, corpus_dir, find_seq, fixtures_dir, han, is_han, manifest_dir, md_files, stderr, words,
+};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -215,6 +217,34 @@ fn corpus_books_are_complete_and_pure() {
             );
         }
     }
+}
+
+/// Chinese text is punctuated as Chinese: no ASCII colon or semicolon touches a Han character anywhere in
+/// the Chinese and bilingual books (title pages, chapters, footnotes, glossary; 36 before labels, notes
+/// and glossary entries used full-width marks).
+#[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
+fn chinese_text_has_chinese_colons() {
+    let out = tempfile::tempdir().unwrap();
+    convert(&[&corpus_dir()], out.path(), &["-l", "bi,zh"]);
+    let mut pages = 0;
+    for entry in fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        for (name, _, data) in entries(&path).into_iter().filter(|e| e.0.ends_with(".xhtml")) {
+            pages += 1;
+            let text: Vec<char> = strip_tags(&String::from_utf8(data).unwrap()).chars().collect();
+            for (i, &c) in text.iter().enumerate() {
+                if !matches!(c, ':' | ';') {
+                    continue;
+                }
+                let after = if text.get(i + 1) == Some(&' ') { i + 2 } else { i + 1 };
+                let touches = (i > 0 && is_han(text[i - 1])) || text.get(after).is_some_and(|&h| is_han(h));
+                let around: String = text[i.saturating_sub(12)..(i + 12).min(text.len())].iter().collect();
+                assert!(!touches, "{} {name}: ASCII `{c}` in Chinese: {around}", path.display());
+            }
+        }
+    }
+    assert!(pages > 300, "{pages}");
 }
 
 #[test]

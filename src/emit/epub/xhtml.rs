@@ -5,7 +5,7 @@
 
 use crate::emit::clock::hms;
 use crate::emit::turns::{label_colon, TurnMark, Turns};
-use crate::ir::{plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section};
+use crate::ir::{full_width_colons, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section};
 use crate::script::{has_han, lang_of};
 use crate::select::{Selected, View};
 use std::fmt::Write as _;
@@ -275,8 +275,14 @@ impl<'d> DocRenderer<'d> {
             let _ = writeln!(b, "<p class=\"date\">{}</p>", escaped(date));
         }
         if let Some(src) = meta.source.as_deref().filter(|s| is_web_link(s)) {
-            let _ =
-                writeln!(b, "<p class=\"source\">{}: <a href=\"{}\">{}</a></p>", l.source, escaped(src), escaped(src));
+            let colon = label_colon(if view == View::En { Lang::En } else { Lang::Zh });
+            let _ = writeln!(
+                b,
+                "<p class=\"source\">{}{colon}<a href=\"{}\">{}</a></p>",
+                l.source,
+                escaped(src),
+                escaped(src)
+            );
         }
         if let Some(summary) = reader.summary.as_deref() {
             let lang_attr = lang_attr(lang_of(summary), view);
@@ -293,7 +299,8 @@ impl<'d> DocRenderer<'d> {
         for (label, items) in lists {
             if !items.is_empty() {
                 let items: Vec<String> = items.iter().map(|i| escaped(i)).collect();
-                let _ = writeln!(facts, "<dt>{label}</dt>\n<dd>{}</dd>", items.join(", "));
+                let comma = if view == View::En { ", " } else { "、" };
+                let _ = writeln!(facts, "<dt>{label}</dt>\n<dd>{}</dd>", items.join(comma));
             }
         }
         if !facts.is_empty() {
@@ -481,7 +488,7 @@ impl<'d> DocRenderer<'d> {
             escape(term, b);
             b.push_str("</span>");
         }
-        let Some(note) = g.note() else { return };
+        let Some(note) = g.footnote(lang) else { return };
         self.note_count += 1;
         let n = self.note_count;
         let id = format!("{}fn{n}", self.prefix);
@@ -490,11 +497,11 @@ impl<'d> DocRenderer<'d> {
             "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{id}\" id=\"{id}-ref\">{n}</a>"
         );
         let mut aside = format!("<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\"");
-        aside.push_str(&lang_attr(lang_of(&note), self.view));
+        aside.push_str(&lang_attr(lang, self.view));
         aside.push_str("><p>");
         let _ = write!(aside, "<a href=\"#{id}-ref\">{n}</a> ");
         if let Some(term) = &g.term {
-            let _ = write!(aside, "<strong>{}</strong>: ", escaped(term));
+            let _ = write!(aside, "<strong>{}</strong>", escaped(term));
         }
         escape(&note, &mut aside);
         aside.push_str("</p></aside>\n");
@@ -534,6 +541,16 @@ fn excerpt(text: &str) -> String {
 }
 
 /// The glossary page of a book.
+/// A term with its other-language name in the term's punctuation: `可解释性（Interpretability）`,
+/// `prefill (预填充)`.
+fn with_name(term: &str, name: &str) -> String {
+    if has_han(term) {
+        format!("{term}（{name}）")
+    } else {
+        format!("{term} ({name})")
+    }
+}
+
 pub(crate) fn glossary_page(entries: &[(Option<String>, Vec<GlossaryEntry>)], view: View) -> String {
     let title = glossary_title(view);
     let mut b = String::new();
@@ -547,14 +564,16 @@ pub(crate) fn glossary_page(entries: &[(Option<String>, Vec<GlossaryEntry>)], vi
         }
         b.push_str("<dl class=\"glossary\">\n");
         for e in items {
-            let _ = writeln!(b, "<dt{}>{}</dt>", lang_attr(lang_of(&e.term), view), escaped(&e.term));
-            let text = match (&e.name, &e.gloss) {
-                (Some(name), Some(gloss)) if name != &e.term => format!("{name}: {gloss}"),
-                (_, Some(gloss)) => gloss.clone(),
-                (Some(name), None) => name.clone(),
+            // The term with its other-language name, then the gloss: `可解释性（Interpretability）` / `指…`.
+            let (dt, dd) = match (e.name.as_deref().filter(|n| *n != e.term), &e.gloss) {
+                (Some(name), Some(gloss)) => (with_name(&e.term, name), gloss.clone()),
+                (None, Some(gloss)) => (e.term.clone(), gloss.clone()),
+                (Some(name), None) => (e.term.clone(), name.to_string()),
                 (None, None) => continue,
             };
-            let _ = writeln!(b, "<dd{}>{}</dd>", lang_attr(lang_of(&text), view), escaped(&text));
+            let _ = writeln!(b, "<dt{}>{}</dt>", lang_attr(lang_of(&e.term), view), escaped(&dt));
+            let dd = if has_han(&dd) { full_width_colons(&dd) } else { dd };
+            let _ = writeln!(b, "<dd{}>{}</dd>", lang_attr(lang_of(&dd), view), escaped(&dd));
         }
         b.push_str("</dl>\n");
     }

@@ -309,8 +309,8 @@ impl Setter<'_> {
                 let at: usize = spans.iter().map(|(t, _)| t.chars().count()).sum();
                 let mark = Style { size: base.size * 0.6, rise: base.size * 0.35, ..base };
                 spans.push((n.to_string(), mark));
-                let body = g.note().unwrap_or_default();
-                let term = g.term.as_deref().map(|t| format!("{t}: ")).unwrap_or_default();
+                let body = g.footnote(lang).unwrap_or_default();
+                let term = g.term.as_deref().unwrap_or_default();
                 notes.push((at, format!("{n}  {term}{body}")));
             }
         }
