@@ -72,6 +72,11 @@ pub struct Metadata {
     pub exclude: Option<bool>,
     /// Length of the video, as written (`HH:MM:SS` or seconds), when the front matter gives one.
     pub duration: Option<String>,
+    /// The transcript's lasting identity, which edits do not change: front matter `id`; when it has none,
+    /// the batch driver sets it from the `source` URL or else the file's path under the archive root.
+    /// The identifiers of its editions derive from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Keys not named above, in source order, with their values as JSON.
     pub extra: Vec<ExtraField>,
     /// The front matter exactly as written between the `---` lines (LF line endings, no BOM), so that

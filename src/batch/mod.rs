@@ -295,7 +295,7 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> 
         Err(why) => return FileReport::failing(&input.path, why.clone()),
     };
     let mut report = FileReport::new(&input.path);
-    let parsed = match read(&input.path) {
+    let parsed = match read(input) {
         Ok(parsed) => parsed,
         Err((why, text)) => {
             report.diagnostics.push(why);
@@ -370,7 +370,8 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> 
 
 /// Read and parse one input. On failure: the error, and the text when it was readable, so the report can
 /// show the line it points at.
-fn read(path: &Path) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
+fn read(input: &Input) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
+    let path = input.path.as_path();
     let cannot = |err: std::io::Error| (Diagnostic::error(0, format!("cannot read file: {err}")), None);
     let size = fs::metadata(path).map_err(cannot)?.len();
     if size > parse::MAX_INPUT_BYTES as u64 {
@@ -378,7 +379,26 @@ fn read(path: &Path) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
         return Err((too_large.to_diagnostic(), None));
     }
     let bytes = fs::read(path).map_err(cannot)?;
-    parse::parse(&bytes, &path.to_string_lossy()).map_err(|err| (err.to_diagnostic(), String::from_utf8(bytes).ok()))
+    let mut parsed = parse::parse(&bytes, &path.to_string_lossy())
+        .map_err(|err| (err.to_diagnostic(), String::from_utf8(bytes).ok()))?;
+    let meta = &mut parsed.doc.meta;
+    if meta.id.is_none() {
+        meta.id = Some(identity(meta.source.as_deref(), input));
+    }
+    Ok(parsed)
+}
+
+/// A transcript's identity when its front matter names none: its `source` URL, else its path under the
+/// archive root with `/` between folders (the same on every system).
+fn identity(source: Option<&str>, input: &Input) -> String {
+    if let Some(url) = source.map(str::trim).filter(|s| s.starts_with("http://") || s.starts_with("https://")) {
+        return url.to_string();
+    }
+    let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut parts: Vec<String> =
+        input.rel_dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.push(name);
+    parts.join("/")
 }
 
 /// What making a book did: a report per input (in input order), and the book's own outcome.
@@ -395,12 +415,12 @@ pub struct BookReport {
 
 /// The inputs of a book that parsed, read again from their files when the book writer asks.
 struct MemberFiles<'a> {
-    paths: Vec<&'a Path>,
+    inputs: Vec<&'a Input>,
 }
 
 impl Members for MemberFiles<'_> {
     fn load(&self, index: usize) -> Result<Document, Diagnostic> {
-        read(self.paths[index]).map(|parsed| parsed.doc).map_err(|(why, _)| why)
+        read(self.inputs[index]).map(|parsed| parsed.doc).map_err(|(why, _)| why)
     }
 }
 
@@ -448,7 +468,7 @@ pub fn make_book(
     };
     let metas: Vec<&Metadata> = members.iter().map(|(_, m)| m).collect();
     let parts = plan_parts(&metas, spec.group_by, spec.sort);
-    let files = MemberFiles { paths: members.iter().map(|(i, _)| inputs[*i].path.as_path()).collect() };
+    let files = MemberFiles { inputs: members.iter().map(|(i, _)| &inputs[*i]).collect() };
     let mut writer_failure = None;
     let written = workers.run(|| {
         root.write_with(Path::new(name), |file| {
@@ -485,7 +505,7 @@ pub fn check_all(inputs: &[Input], workers: &Workers, done: impl FnMut(FileRepor
 /// Parse one input for its metadata and diagnostics.
 fn scan(input: &Input) -> (FileReport, Option<Metadata>) {
     let mut report = FileReport::new(&input.path);
-    match read(&input.path) {
+    match read(input) {
         Ok(parsed) => {
             report.diagnostics = parsed.diagnostics;
             report.keep_lines(&parsed.text);

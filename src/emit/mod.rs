@@ -8,6 +8,7 @@
 pub mod book;
 mod clock;
 pub mod epub;
+mod identity;
 mod json;
 mod markdown;
 pub mod pdf;

@@ -93,6 +93,7 @@ pub(super) fn read(yaml: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic
             "category" => meta.category = text(&value),
             "area" => meta.area = text(&value),
             "series" => meta.series = text(&value),
+            "id" => meta.id = text(&value),
             "status" => meta.status = text(&value),
             "insight" => meta.insight = text(&value),
             "channel" => meta.channel = text(&value),

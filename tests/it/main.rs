@@ -7,6 +7,7 @@ mod epub;
 mod examples;
 mod fixtures;
 mod golden;
+mod identity;
 mod mutate;
 mod pdf;
 mod project;

@@ -13,10 +13,9 @@ use super::book::{chapters, BookReport, BookSpec, Members, Part};
 use super::stamp::{is_w3c_date, modified_stamp};
 use super::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
 use crate::diag::Diagnostic;
-use crate::ir::Document;
+use crate::emit::identity::{anthology_key, edition_key, identity, urn_uuid};
 use crate::select::{Selected, View};
 use package::{BookMeta, Package};
-use sha2::{Digest, Sha256};
 use std::io::{Seek, Write};
 use xhtml::{glossary_page, glossary_title, DocRenderer, GlossaryEntry, NavEntry};
 
@@ -116,7 +115,7 @@ fn doc_meta(selected: &Selected<'_>, modified: String) -> BookMeta {
         }
     }
     BookMeta {
-        identifier: identifier(&[doc_fingerprint(selected.document()).as_slice(), view.name().as_bytes()]),
+        identifier: urn_uuid(edition_key(selected.source(), view, "epub")),
         title: selected.reader.title.clone(),
         languages: languages(view),
         creators,
@@ -124,31 +123,10 @@ fn doc_meta(selected: &Selected<'_>, modified: String) -> BookMeta {
         subjects: m.tags.clone(),
         description: selected.reader.summary.clone(),
         source: m.source.clone(),
+        collection: m.series.clone(),
         modified,
         accessibility_summary: accessibility_summary(view),
     }
-}
-
-/// A digest of a document's content, positions left out.
-fn doc_fingerprint(doc: &Document) -> Vec<u8> {
-    let json = serde_json::to_vec(&doc.without_positions()).unwrap_or_default();
-    Sha256::digest(&json).to_vec()
-}
-
-/// A name-based UUID (RFC 9562 version 8 layout) from content digests: the same content, the same id.
-fn identifier(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    let d = hasher.finalize();
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&d[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("urn:uuid:{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 /// An anthology: a title page, a part page per group, then each transcript as a chapter (its own title
@@ -173,7 +151,7 @@ impl BookWriter for Epub {
         pkg.add_page("text/title.xhtml", &title_page).map_err(zip_error)?;
         let mut nav = vec![NavEntry { level: 0, label: spec.title.clone(), href: "text/title.xhtml".into() }];
         let mut glossary: Vec<(Option<String>, Vec<GlossaryEntry>)> = Vec::new();
-        let mut fingerprints = Sha256::new();
+        let mut identities: Vec<Vec<u8>> = Vec::new();
         let mut dates: Vec<String> = Vec::new();
         let mut subjects: Vec<String> = Vec::new();
         let chapter_level = usize::from(parts.iter().any(|p| p.name.is_some()));
@@ -190,7 +168,7 @@ impl BookWriter for Epub {
             }
             let render = |k: usize, selected: Selected<'static>| Chapter::render(&selected, k, chapter_level);
             chapters(&part.members, members, view, &mut report, render, |_, chapter| {
-                fingerprints.update(&chapter.fingerprint);
+                identities.push(chapter.identity);
                 dates.extend(chapter.date);
                 for tag in chapter.tags {
                     if !subjects.contains(&tag) {
@@ -213,10 +191,10 @@ impl BookWriter for Epub {
             nav.push(NavEntry { level: 0, label: glossary_title(view).to_string(), href: href.to_string() });
         }
         subjects.sort();
-        let digest = fingerprints.finalize();
+
         let latest = dates.iter().filter(|d| is_w3c_date(d)).max();
         let meta = BookMeta {
-            identifier: identifier(&[digest.as_slice(), spec.title.as_bytes(), view.name().as_bytes()]),
+            identifier: urn_uuid(anthology_key(&spec.title, &identities, view, "epub")),
             title: spec.title.clone(),
             languages: languages(view),
             creators: Vec::new(),
@@ -224,6 +202,7 @@ impl BookWriter for Epub {
             subjects,
             description: Some(format!("{} transcripts", report.chapters)),
             source: None,
+            collection: None,
             modified: match options.source_date_epoch {
                 Some(_) => modified,
                 None => modified_stamp(None, latest.map(String::as_str)),
@@ -239,7 +218,9 @@ impl BookWriter for Epub {
 struct Chapter {
     doc: xhtml::RenderedDoc,
     title: String,
-    fingerprint: Vec<u8>,
+    /// The transcript's identity (or its content's digest when it has none): an anthology's identifier
+    /// derives from its members'.
+    identity: Vec<u8>,
     date: Option<String>,
     tags: Vec<String>,
 }
@@ -251,7 +232,7 @@ impl Chapter {
         Chapter {
             doc: DocRenderer::new(selected, &prefix, level).render(),
             title: selected.reader.title.clone(),
-            fingerprint: doc_fingerprint(selected.document()),
+            identity: identity(selected.source()),
             date: meta.date.clone(),
             tags: meta.tags.clone(),
         }
@@ -268,18 +249,4 @@ fn anthology_title_page(spec: &BookSpec, count: usize) -> String {
         xhtml::escaped(&spec.title)
     );
     xhtml::page(xhtml::book_lang(spec.view), &spec.title, "../style.css", xhtml::body_class(spec.view), &body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identifiers_are_stable_uuids() {
-        let a = identifier(&[b"x", b"bi"]);
-        assert_eq!(a, identifier(&[b"x", b"bi"]));
-        assert_ne!(a, identifier(&[b"x", b"zh"]));
-        assert_eq!(a.len(), "urn:uuid:".len() + 36);
-        assert_eq!(&a[23..24], "8");
-    }
 }

@@ -26,6 +26,8 @@ pub(crate) struct BookMeta {
     pub subjects: Vec<String>,
     pub description: Option<String>,
     pub source: Option<String>,
+    /// The series the transcript belongs to (front matter `series`), an EPUB 3 collection.
+    pub collection: Option<String>,
     /// `YYYY-MM-DDThh:mm:ssZ`.
     pub modified: String,
     pub accessibility_summary: String,
@@ -262,6 +264,11 @@ fn package_document(meta: &BookMeta, items: &[Item]) -> String {
     }
     if let Some(s) = &meta.source {
         let _ = writeln!(out, "    <dc:source>{}</dc:source>", escaped(s));
+    }
+    if let Some(series) = &meta.collection {
+        let _ =
+            writeln!(out, "    <meta property=\"belongs-to-collection\" id=\"collection\">{}</meta>", escaped(series));
+        let _ = writeln!(out, "    <meta refines=\"#collection\" property=\"collection-type\">series</meta>");
     }
     let _ = writeln!(out, "    <meta property=\"dcterms:modified\">{}</meta>", meta.modified);
     for (property, value) in [

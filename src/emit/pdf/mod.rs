@@ -19,6 +19,7 @@ use super::book::{chapters, BookReport, BookSpec, Members, Part};
 use super::stamp::modified_stamp;
 use super::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
 use crate::diag::Diagnostic;
+use crate::emit::identity::{anthology_key, edition_key, identity};
 use crate::select::{Selected, View};
 use layout::{OutlineEntry, Page, Setter};
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
@@ -100,6 +101,8 @@ struct Info {
     lang: &'static str,
     /// `D:YYYYMMDDHHmmSSZ`
     date: String,
+    /// The first half of the file identifier, which lasts across edits (`emit::identity`).
+    key: [u8; 16],
 }
 
 impl Info {
@@ -116,11 +119,12 @@ impl Info {
             keywords: meta.tags.join(", "),
             lang: shown.view.main_lang().bcp47(),
             date: format!("D:{digits}Z"),
+            key: edition_key(shown.source(), shown.view, "pdf"),
         }
     }
 
     /// The information of a book of many transcripts.
-    fn of_book(title: &str, view: View, latest: Option<&str>, epoch: Option<i64>) -> Info {
+    fn of_book(title: &str, view: View, members: &[Vec<u8>], latest: Option<&str>, epoch: Option<i64>) -> Info {
         let stamp = modified_stamp(epoch, latest);
         let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
         Info {
@@ -130,6 +134,7 @@ impl Info {
             keywords: String::new(),
             lang: view.main_lang().bcp47(),
             date: format!("D:{digits}Z"),
+            key: anthology_key(title, members, view, "pdf"),
         }
     }
 }
@@ -265,7 +270,8 @@ fn finish(doc: &mut lopdf::Document, setter: &Setter<'_>, info: &Info) -> Result
         catalog.set("Outlines", Object::Reference(id));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
-    // The file identifier: a digest of what the file says, the same for the same input.
+    // The file identifier: the edition's lasting key, then a digest of what the file says (PDF 14.4: the
+    // first string stays across revisions, the second changes with them).
     let mut hasher = Sha256::new();
     for page in &setter.pages {
         for run in &page.runs {
@@ -276,12 +282,12 @@ fn finish(doc: &mut lopdf::Document, setter: &Setter<'_>, info: &Info) -> Result
     }
     hasher.update(info.title.as_bytes());
     hasher.update(info.date.as_bytes());
-    let id = hasher.finalize()[..16].to_vec();
+    let revision = hasher.finalize()[..16].to_vec();
     doc.trailer.set(
         "ID",
         Object::Array(vec![
-            Object::String(id.clone(), StringFormat::Hexadecimal),
-            Object::String(id, StringFormat::Hexadecimal),
+            Object::String(info.key.to_vec(), StringFormat::Hexadecimal),
+            Object::String(revision, StringFormat::Hexadecimal),
         ]),
     );
     Ok(())
@@ -380,6 +386,7 @@ impl BookWriter for Pdf {
         let mut setter = setter(spec.view, options)?;
         let mut report = BookReport::default();
         let mut latest: Option<String> = None;
+        let mut identities: Vec<Vec<u8>> = Vec::new();
         for part in parts {
             let mut opened = false;
             let level = usize::from(part.name.is_some());
@@ -394,11 +401,12 @@ impl BookWriter for Pdf {
                 }
                 setter.document(&selected, level);
                 latest = latest.clone().max(selected.source().meta.date.clone());
+                identities.push(identity(selected.source()));
                 Ok::<(), EmitError>(())
             })?;
         }
         setter.finish();
-        let info = Info::of_book(&spec.title, spec.view, latest.as_deref(), options.source_date_epoch);
+        let info = Info::of_book(&spec.title, spec.view, &identities, latest.as_deref(), options.source_date_epoch);
         assemble(&setter, &info, out)?;
         report.diagnostics = missing_report(&setter);
         Ok(report)
