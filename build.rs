@@ -7,7 +7,9 @@
 //! - `bitext_pdf_tools`: poppler-utils and qpdf on the PATH, and a Chinese font;
 //! - `bitext_py_parsers`: the PyPI subtitle parsers `srt`, `webvtt-py` and `pysubs2`, and the `jieba`
 //!   segmenter;
-//! - `bitext_libass`: ffmpeg with its libass `subtitles` filter, and a Chinese font.
+//! - `bitext_libass`: ffmpeg with its libass `subtitles` filter, and a Chinese font;
+//! - `bitext_ace`: Ace by DAISY (`ace-puppeteer`, npm `@daisy/ace`) and a Chromium for it to drive
+//!   (`$PUPPETEER_EXECUTABLE_PATH`, else Debian's `chromium`).
 //!
 //! Under CI (`CI` set) everything counts as present: a missing corpus or tool is then a failure.
 
@@ -16,10 +18,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
-    for name in ["bitext_corpus", "bitext_epubcheck", "bitext_pdf_tools", "bitext_py_parsers", "bitext_libass"] {
+    for name in
+        ["bitext_corpus", "bitext_epubcheck", "bitext_pdf_tools", "bitext_py_parsers", "bitext_libass", "bitext_ace"]
+    {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }
-    for var in ["CI", "BITEXT_CORPUS", "EPUBCHECK_JAR", "PATH"] {
+    for var in ["CI", "BITEXT_CORPUS", "EPUBCHECK_JAR", "PATH", "PUPPETEER_EXECUTABLE_PATH"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -40,6 +44,10 @@ fn main() {
         ("bitext_pdf_tools", ["pdftotext", "pdffonts", "pdfinfo", "qpdf"].iter().all(|t| on_path(t)) && chinese_font()),
         ("bitext_py_parsers", python(&["-c", "import srt, webvtt, pysubs2, jieba"])),
         ("bitext_libass", libass() && chinese_font()),
+        (
+            "bitext_ace",
+            on_path("ace-puppeteer") && (env::var_os("PUPPETEER_EXECUTABLE_PATH").is_some() || on_path("chromium")),
+        ),
     ];
     for (name, present) in found {
         if ci || present {

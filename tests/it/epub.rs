@@ -404,3 +404,57 @@ fn epubcheck_finds_nothing() {
     assert!(result.status.success(), "EPUBCheck:\n{report}\n{}", String::from_utf8_lossy(&result.stderr));
     assert!(report.contains(&format!("EPUBCheck: {} books, 0 with errors or warnings", books.len())), "{report}");
 }
+
+/// Ace by DAISY (npm `@daisy/ace`, driving Debian's Chromium) on every kind of book in both themes: the
+/// three editions of one transcript, and both anthologies of the corpus. No serious or critical violation
+/// (there were 48 colour-contrast ones in the classic anthology and 108 in the modern one).
+#[test]
+#[cfg_attr(
+    not(all(bitext_ace, bitext_corpus)),
+    ignore = "needs the corpus and Ace by DAISY (npm install -g @daisy/ace; apt-get install chromium)"
+)]
+fn ace_finds_no_serious_violation() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = corpus_dir();
+    let mut books: Vec<PathBuf> = Vec::new();
+    for (theme, file) in
+        [("classic", "20-chris-lattner-llvm-swift-mojo.md"), ("modern", "00-dario-amodei-nbim-frontier-safety.md")]
+    {
+        let dir = out.path().join(theme);
+        convert(&[&corpus.join(file)], &dir, &["--theme", theme]);
+        let stem = file.trim_end_matches(".md");
+        books.extend(["", ".zh", ".en"].map(|suffix| dir.join(format!("{stem}{suffix}.epub"))));
+        let anthology = out.path().join(format!("anthology-{theme}.epub"));
+        let made =
+            bitext(&["book", corpus.to_str().unwrap(), "-o", anthology.to_str().unwrap(), "--theme", theme, "-q"]);
+        assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+        books.push(anthology);
+    }
+    let chromium = std::env::var("PUPPETEER_EXECUTABLE_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    for book in &books {
+        let report_dir = out.path().join(format!("ace-{}", book.file_stem().unwrap().to_string_lossy()));
+        let run = std::process::Command::new("ace-puppeteer")
+            .env("PUPPETEER_EXECUTABLE_PATH", &chromium)
+            .args(["--silent", "--force", "--outdir"])
+            .arg(&report_dir)
+            .arg(book)
+            .output()
+            .expect("ace-puppeteer runs");
+        let report = fs::read_to_string(report_dir.join("report.json")).unwrap_or_else(|_| {
+            panic!("{}: Ace wrote no report: {}", book.display(), String::from_utf8_lossy(&run.stderr))
+        });
+        let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+        let mut serious: Vec<String> = Vec::new();
+        for page in report["assertions"].as_array().into_iter().flatten() {
+            for test in page["assertions"].as_array().into_iter().flatten() {
+                let impact = test["earl:test"]["earl:impact"].as_str().unwrap_or("");
+                if test["earl:result"]["earl:outcome"] == "fail" && matches!(impact, "serious" | "critical") {
+                    let title = test["earl:test"]["dct:title"].as_str().unwrap_or("?");
+                    serious
+                        .push(format!("{} {impact} {title}", page["earl:testSubject"]["url"].as_str().unwrap_or("?")));
+                }
+            }
+        }
+        assert!(serious.is_empty(), "{}: Ace found\n{}", book.display(), serious.join("\n"));
+    }
+}
