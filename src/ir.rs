@@ -50,7 +50,13 @@ pub struct Metadata {
     pub title: String,
     /// Where `title` came from.
     pub title_from: TitleSource,
+    /// The title in English (`title_en`), for English editions of a transcript titled in Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
     pub summary: Option<String>,
+    /// The summary in English (`summary_en`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_en: Option<String>,
     pub date: Option<String>,
     pub source: Option<String>,
     pub speaker: Option<String>,
@@ -77,6 +83,10 @@ pub struct Metadata {
     /// The identifiers of its editions derive from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The file's name without `.md` (`20-chris-lattner-llvm-swift-mojo`), as the archive names the
+    /// transcript; an English edition may take its title from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_stem: Option<String>,
     /// Keys not named above, in source order, with their values as JSON.
     pub extra: Vec<ExtraField>,
     /// The front matter exactly as written between the `---` lines (LF line endings, no BOM), so that

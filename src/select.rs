@@ -9,7 +9,7 @@
 //!
 //! This module decides by script alone (`crate::script`); it never looks at source text.
 
-use crate::ir::{plain_text, Block, Document, Lang, Paragraph, Section, Segment};
+use crate::ir::{plain_text, Block, Document, Lang, Paragraph, Section, Segment, Speaker};
 use crate::script::{has_han, lang_of, readable_in};
 use serde::{Deserialize, Serialize};
 use std::any::{Any, TypeId};
@@ -125,7 +125,10 @@ impl ReaderMeta {
             written_title: Some(m.title.clone()).filter(|t| keep(t)),
             people,
             creators: [&m.speaker, &m.author].into_iter().flatten().filter(|s| keep(s)).cloned().collect(),
-            summary: m.summary.clone().filter(|s| keep(s)),
+            summary: match view {
+                View::En => m.summary_en.clone().or_else(|| m.summary.clone()).filter(|s| keep(s)),
+                _ => m.summary.clone().filter(|s| keep(s)),
+            },
             tags: list(&m.tags),
             people_named: list(&m.people),
             companies: list(&m.companies_orgs),
@@ -260,24 +263,129 @@ fn block_in(block: &Block, lang: Lang) -> Option<Block> {
     }
 }
 
-/// The title a reader of `view` sees: in an English edition, a title written only in Chinese gives way to
-/// the first English heading over English text, then to the speaker. Never empty.
+/// The title a reader of `view` sees. An English edition of a transcript titled in Chinese takes, in
+/// order: the front matter's `title_en`; a title made from the file name when its words are English
+/// (`20-chris-lattner-llvm-swift-mojo` gives "Chris Lattner: LLVM Swift Mojo", each word spelled as the
+/// English text spells it and the speaker's name first); the speaker (or author) and the date. Never
+/// empty.
 pub fn display_title(doc: &Document, view: View) -> String {
-    let title = &doc.meta.title;
-    if view != View::En || !has_han(title) {
-        return title.clone();
+    let m = &doc.meta;
+    if view != View::En || !has_han(&m.title) {
+        return m.title.clone();
     }
-    // The first English heading an English reader sees: one over English text, with words in it.
-    let heading = doc
-        .sections
+    if let Some(title) = m.title_en.as_deref().map(str::trim).filter(|t| !t.is_empty() && !has_han(t)) {
+        return title.to_string();
+    }
+    let who = [&m.speaker, &m.author].into_iter().flatten().find(|s| !has_han(s)).cloned();
+    if let Some(title) = m.file_stem.as_deref().and_then(|stem| title_from_stem(stem, doc, who.as_deref())) {
+        return title;
+    }
+    match (who, m.date.as_deref().filter(|d| !has_han(d))) {
+        (Some(w), Some(d)) => format!("{w}, {d}"),
+        (Some(w), None) => format!("{w}: a transcript"),
+        (None, Some(d)) => format!("Transcript, {d}"),
+        (None, None) => "Transcript".to_string(),
+    }
+}
+
+/// A title from a file name made of English words (at least half of its words found in the English
+/// text), without a leading number; `None` otherwise (a name in pinyin, or in Chinese).
+fn title_from_stem(stem: &str, doc: &Document, speaker: Option<&str>) -> Option<String> {
+    let words: Vec<&str> = stem
+        .split(['-', '_', ' ', '.'])
+        .filter(|w| !w.is_empty())
+        .skip_while(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    if words.is_empty() || !words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphanumeric())) {
+        return None;
+    }
+    let spellings = english_spellings(doc);
+    let lettered: Vec<&&str> = words.iter().filter(|w| w.chars().any(|c| c.is_ascii_alphabetic())).collect();
+    let known = lettered.iter().filter(|w| spellings.contains_key(&w.to_ascii_lowercase())).count();
+    if lettered.is_empty() || known * 2 < lettered.len() {
+        return None;
+    }
+    let spelled: Vec<String> = words
         .iter()
-        .filter(|s| s.blocks.iter().any(|b| block_in(b, Lang::En).is_some()))
-        .filter_map(|s| s.heading.as_ref())
-        .filter(|h| h.lang == Lang::En)
-        .map(|h| plain_text(&h.content, Lang::En))
-        .find(|text| !text.trim().is_empty());
-    let who = [&doc.meta.speaker, &doc.meta.author].into_iter().flatten().find(|s| !has_han(s)).cloned();
-    heading.or_else(|| who.map(|w| format!("{w}: a transcript"))).unwrap_or_else(|| "Transcript".to_string())
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = w.to_ascii_lowercase();
+            match spellings.get(&lower) {
+                Some(s) if s.chars().any(char::is_uppercase) => s.clone(),
+                _ if i > 0 && SMALL_WORDS.contains(&lower.as_str()) => lower,
+                // A word the text never writes and without a vowel is an initialism: `nbim` is NBIM.
+                None if !lower.contains(['a', 'e', 'i', 'o', 'u', 'y']) => lower.to_ascii_uppercase(),
+                _ => capitalised(w),
+            }
+        })
+        .collect();
+    // The speaker's name, when the file name holds it, leads: "Chris Lattner: LLVM Swift Mojo".
+    if let Some(name) = speaker {
+        let name_words: Vec<String> = name.split_whitespace().map(|w| w.to_lowercase()).collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        let n = name_words.len();
+        if n > 0 && n < lower.len() {
+            if let Some(at) = (0..=lower.len() - n).find(|&i| lower[i..i + n] == name_words[..]) {
+                let rest: Vec<&str> = spelled[..at].iter().chain(&spelled[at + n..]).map(String::as_str).collect();
+                return Some(format!("{name}: {}", rest.join(" ")));
+            }
+        }
+    }
+    Some(spelled.join(" "))
+}
+
+/// Words a title keeps in lower case after its first.
+const SMALL_WORDS: [&str; 12] = ["a", "an", "and", "as", "at", "for", "in", "of", "on", "or", "the", "to"];
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// How the transcript spells each Latin word (by its lower case): the most frequent form, a capitalised
+/// one winning a tie. The English text, headings, speakers' names, the people, organisations and products
+/// the front matter lists, and Latin words inside the Chinese text all count.
+fn english_spellings(doc: &Document) -> std::collections::HashMap<String, String> {
+    use std::collections::HashMap;
+    let mut counts: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut count = |text: &str| {
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            *counts.entry(word.to_ascii_lowercase()).or_default().entry(word.to_string()).or_default() += 1;
+        }
+    };
+    let m = &doc.meta;
+    for name in [&m.speaker, &m.author, &m.guest].into_iter().flatten() {
+        count(name);
+    }
+    for name in m.people.iter().chain(&m.companies_orgs).chain(&m.products_models) {
+        count(name);
+    }
+    for section in &doc.sections {
+        if let Some(h) = &section.heading {
+            count(&plain_text(&h.content, h.lang));
+        }
+        for block in &section.blocks {
+            if let Block::Segment(s) = block {
+                for p in s.zh.iter().chain(&s.en) {
+                    if let Some(Speaker::Named(name)) = &p.speaker {
+                        count(name);
+                    }
+                    count(&plain_text(&p.content, Lang::En).replace(|c: char| !c.is_ascii(), " "));
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(lower, forms)| {
+            let best = forms
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0).reverse()))
+                .map(|(form, _)| form)
+                .unwrap_or_default();
+            (lower, best)
+        })
+        .collect()
 }
 
 /// What was said, both languages side by side, and which of them a reader of the view is shown.
@@ -367,10 +475,18 @@ mod tests {
     }
 
     #[test]
-    fn an_english_title_never_comes_from_an_empty_heading_or_one_over_chinese() {
-        let src = "---\ntitle: 标题\n---\n### \n\n只有中文。\n\n### Notes\n\n中文。\n\n### Talk\n\n你好。\n\n<details>\n<summary>Original English</summary>\n<p class=\"english-text\">Hello.</p>\n</details>\n";
-        let doc = parse_str(src, "a.md").unwrap().doc;
-        assert_eq!(display_title(&doc, View::En), "Talk");
+    fn an_english_title_from_title_en_else_the_file_name_else_speaker_and_date() {
+        let english = "<details>\n<summary>Original English</summary>\n<p class=\"english-text\">We built LLVM, then Swift, and now Mojo. Swift was hard.</p>\n</details>\n";
+        let src = format!("---\ntitle: 标题\nspeaker: Chris Lattner\ndate: 2025-06-12\n---\n你好。\n\n{english}");
+        let doc = parse_str(&src, "talks/20-chris-lattner-llvm-swift-mojo.md").unwrap().doc;
+        assert_eq!(display_title(&doc, View::En), "Chris Lattner: LLVM Swift Mojo");
+        assert_eq!(display_title(&doc, View::Zh), "标题");
+        let with_en = src.replace("title: 标题\n", "title: 标题\ntitle_en: Compilers for Everyone\n");
+        let doc = parse_str(&with_en, "x.md").unwrap().doc;
+        assert_eq!(display_title(&doc, View::En), "Compilers for Everyone");
+        // A file name in pinyin is not English: the speaker and the date.
+        let doc = parse_str(&src, "bianyiqi-de-gushi.md").unwrap().doc;
+        assert_eq!(display_title(&doc, View::En), "Chris Lattner, 2025-06-12");
         assert_eq!(display_title(&doc, View::En), display_title(&only(&doc, Lang::En), View::En));
     }
 

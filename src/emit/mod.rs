@@ -7,6 +7,7 @@
 
 pub mod book;
 mod clock;
+mod contents;
 pub mod epub;
 mod identity;
 mod json;

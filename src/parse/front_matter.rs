@@ -85,6 +85,8 @@ pub(super) fn read(yaml: &str, first_line: u32, diagnostics: &mut Vec<Diagnostic
         match key.as_str() {
             "title" => meta.title = text(&value).unwrap_or_default(),
             "summary" => meta.summary = text(&value),
+            "title_en" => meta.title_en = text(&value),
+            "summary_en" => meta.summary_en = text(&value),
             "date" => meta.date = text(&value),
             "source" => meta.source = text(&value),
             "speaker" => meta.speaker = text(&value),

@@ -120,6 +120,7 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
     let body = &text[body_start..];
     let units = body::units(body, body_start, &text, &index, &mut diagnostics);
     let sections = pair::pair(units, &mut diagnostics);
+    meta.file_stem = Some(file_stem(name).to_string()).filter(|s| !s.is_empty() && *s != "-");
     if meta.title.is_empty() {
         let first_heading = sections
             .iter()
@@ -143,9 +144,14 @@ pub fn parse_str(text: &str, name: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed { doc: Document { ir_version: IR_VERSION, meta, sections }, diagnostics, text: text.into_owned() })
 }
 
-fn title_from_file_name(name: &str) -> String {
+/// The file name of `name` (a path) without its `.md` or `.markdown`.
+fn file_stem(name: &str) -> &str {
     let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let stem = file.strip_suffix(".md").or_else(|| file.strip_suffix(".markdown")).unwrap_or(file);
+    file.strip_suffix(".md").or_else(|| file.strip_suffix(".markdown")).unwrap_or(file)
+}
+
+fn title_from_file_name(name: &str) -> String {
+    let stem = file_stem(name);
     let title = stem.replace(['-', '_'], " ").trim().to_string();
     if title.is_empty() {
         "Untitled".to_string()

@@ -458,3 +458,56 @@ fn ace_finds_no_serious_violation() {
         assert!(serious.is_empty(), "{}: Ace found\n{}", book.display(), serious.join("\n"));
     }
 }
+
+/// English editions a library can shelve: every title distinct and free of Chinese (27 books had 12
+/// titles, "AI Engineer: a transcript" eight times), and no contents entry cut inside a word (127 were,
+/// "So I th…"): an entry that ends in `…` is followed in the book's text by a space or punctuation.
+#[test]
+#[cfg_attr(not(bitext_corpus), ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus)")]
+fn english_editions_have_distinct_titles_and_whole_word_contents() {
+    let out = tempfile::tempdir().unwrap();
+    convert(&[&corpus_dir()], out.path(), &["-l", "en"]);
+    let mut titles: Vec<String> = Vec::new();
+    let mut excerpts = 0;
+    for entry in fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let files = entries(&path);
+        let text_of = |name: &str| {
+            String::from_utf8(files.iter().find(|e| e.0 == name).unwrap_or_else(|| panic!("{name}")).2.clone()).unwrap()
+        };
+        let opf = text_of("OEBPS/content.opf");
+        let title = opf.split("<dc:title id=\"title\">").nth(1).and_then(|t| t.split('<').next()).unwrap().to_string();
+        assert!(!title.chars().any(is_han), "{}: Chinese in the English title {title}", path.display());
+        titles.push(title);
+        let book: String = files
+            .iter()
+            .filter(|e| e.0.starts_with("OEBPS/text/"))
+            .map(|e| strip_tags(&String::from_utf8_lossy(&e.2)))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("&amp;", "&")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&gt;&gt; ", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let nav = text_of("OEBPS/nav.xhtml");
+        for label in nav.split("\">").skip(1).filter_map(|a| a.split("</a>").next()).filter(|l| l.ends_with('…')) {
+            let label = label.trim_end_matches('…').replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"");
+            excerpts += 1;
+            let at = book.find(&label).unwrap_or_else(|| panic!("{}: entry {label:?} not in the book", path.display()));
+            let next = book[at + label.len()..].chars().next();
+            assert!(
+                next.is_none_or(|c| !c.is_alphanumeric()),
+                "{}: contents entry {label:?}… cut inside a word",
+                path.display()
+            );
+        }
+    }
+    let count = titles.len();
+    titles.sort();
+    titles.dedup();
+    assert_eq!(titles.len(), count, "English titles repeat: {titles:?}");
+    assert!(count > 20 && excerpts > 100, "{count} books, {excerpts} excerpts");
+}

@@ -4,6 +4,7 @@
 //! from the source is ever copied through (raw blocks are left out, inline HTML was already text).
 
 use crate::emit::clock::hms;
+use crate::emit::contents::section_label;
 use crate::emit::turns::{label_colon, TurnMark, Turns};
 use crate::ir::{full_width_colons, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section};
 use crate::script::{has_han, lang_of};
@@ -101,7 +102,6 @@ struct Labels {
     media: &'static str,
     source: &'static str,
     glossary: &'static str,
-    continued: &'static str,
 }
 
 fn labels(view: View) -> Labels {
@@ -114,7 +114,6 @@ fn labels(view: View) -> Labels {
             media: "Books and media",
             source: "Source",
             glossary: "Glossary",
-            continued: "Opening",
         },
         _ => Labels {
             tags: "标签",
@@ -124,7 +123,6 @@ fn labels(view: View) -> Labels {
             media: "书籍与媒体",
             source: "来源",
             glossary: "术语表",
-            continued: "开篇",
         },
     }
 }
@@ -202,14 +200,14 @@ impl<'d> DocRenderer<'d> {
                 None => {
                     number += 1;
                     let href = format!("text/{}s{number:03}.xhtml", self.prefix);
-                    let label = self.section_label(section, number);
+                    let label = section_label(section, number, self.view);
                     let body = self.section(section, &label, None);
                     nav.push(NavEntry { level: self.level + 1 + depth, label: label.clone(), href: href.clone() });
                     (href, label, body)
                 }
                 Some((href, first_label, mut body)) => {
                     let id = format!("{}h{k}", self.prefix);
-                    let label = self.section_label(section, number);
+                    let label = section_label(section, number, self.view);
                     body.push_str(&self.section(section, &label, Some(&id)));
                     let anchored = format!("{href}#{id}");
                     nav.push(NavEntry { level: self.level + 1 + depth, label, href: anchored });
@@ -235,28 +233,6 @@ impl<'d> DocRenderer<'d> {
     /// How far below the document's top heading level a heading is (0, 1 or 2).
     fn depth(&self, level: u8) -> usize {
         level.saturating_sub(self.top_heading).min(2) as usize
-    }
-
-    /// A section's name in the table of contents: its heading, else the first words of its text, else its
-    /// number. Never empty: readers and EPUBCheck need text in every entry and every page title.
-    fn section_label(&self, section: &Section, number: usize) -> String {
-        let heading = section.heading.as_ref().map(|h| plain_text(&h.content, h.lang));
-        let first_text = section.blocks.iter().find_map(|b| match b {
-            Block::Segment(s) => s.zh.first().or(s.en.first()).map(|p| plain_text(&p.content, Lang::Zh)),
-            _ => None,
-        });
-        let label = match (heading, first_text) {
-            (Some(h), _) => h,
-            (None, Some(text)) if number > 1 || self.view == View::En => excerpt(&text),
-            (None, _) => labels(self.view).continued.to_string(),
-        };
-        if !label.trim().is_empty() {
-            return label;
-        }
-        match self.view {
-            View::En => format!("Section {number}"),
-            _ => format!("第 {number} 节"),
-        }
     }
 
     fn title_page(&mut self, title: &str) -> String {
@@ -527,17 +503,6 @@ pub(crate) fn lang_attr(lang: Lang, view: View) -> String {
 pub(crate) fn is_web_link(url: &str) -> bool {
     (url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:"))
         && !url.contains(char::is_whitespace)
-}
-
-/// The first words of a paragraph, for a table-of-contents entry of a section without a heading.
-fn excerpt(text: &str) -> String {
-    let limit = if has_han(text) { 18 } else { 48 };
-    let cut: String = text.chars().take(limit).collect();
-    if cut.len() < text.len() {
-        format!("{}…", cut.trim_end())
-    } else {
-        cut
-    }
 }
 
 /// The glossary page of a book.

@@ -6,6 +6,7 @@ use super::fonts::Role;
 use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style};
 use super::options::MM;
 use crate::emit::clock::hms;
+use crate::emit::contents::section_label;
 use crate::emit::turns::{label_colon, TurnMark};
 use crate::ir::{plain_text, Block, GlossaryTerm, Inline, Lang, Paragraph, Section};
 use crate::script::lang_of;
@@ -41,6 +42,10 @@ impl Setter<'_> {
         self.title_page(selected, level);
         let top = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
         let mut first = true;
+        // Sections numbered as the EPUB numbers its pages: a heading with nothing under it shares the
+        // number of the section after it.
+        let mut number = 0;
+        let mut bare_heading_before = false;
         for section in &doc.sections {
             if section.blocks.is_empty() && section.heading.is_none() {
                 continue;
@@ -48,6 +53,17 @@ impl Setter<'_> {
             if first {
                 self.start_page(false);
                 first = false;
+            }
+            if !bare_heading_before {
+                number += 1;
+            }
+            bare_heading_before = section.blocks.is_empty();
+            if section.heading.is_none() {
+                // No heading to carry the outline entry: the section is listed as the book's contents
+                // list it, by its first words.
+                let title = section_label(section, number, self.view);
+                let entry = OutlineEntry { level: level + 1, title, page: self.pages.len() - 1, y: self.y };
+                self.outline.push(entry);
             }
             self.section(section, top, level + 1);
         }
@@ -120,7 +136,8 @@ impl Setter<'_> {
                 gap_done = true;
             }
             let label = if self.view == View::En { format!("{en}: ") } else { format!("{zh}：") };
-            let spans = [(label, Self::bold(small)), (items.join(", "), small)];
+            let comma = if self.view == View::En { ", " } else { "、" };
+            let spans = [(label, Self::bold(small)), (items.join(comma), small)];
             let lines = self.set(&spans, &[], 0.0, width, Justify::Ragged);
             self.place_lines(lines, 0.0);
         }

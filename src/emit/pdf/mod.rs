@@ -114,7 +114,16 @@ impl Info {
         let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
         Info {
             title: shown.reader.title.clone(),
-            author: shown.reader.creators.join(", "),
+            author: {
+                // A name given as both speaker and author is one author.
+                let mut names: Vec<&str> = Vec::new();
+                for name in &shown.reader.creators {
+                    if !names.contains(&name.as_str()) {
+                        names.push(name);
+                    }
+                }
+                names.join(", ")
+            },
             subject: shown.reader.summary.clone().unwrap_or_default(),
             keywords: meta.tags.join(", "),
             lang: shown.view.main_lang().bcp47(),
