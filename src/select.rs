@@ -9,7 +9,7 @@
 //!
 //! This module decides by script alone (`crate::script`); it never looks at source text.
 
-use crate::ir::{plain_text, Block, Document, Lang, Paragraph, Section, Segment, Speaker};
+use crate::ir::{plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Segment, Speaker};
 use crate::script::{has_han, lang_of, readable_in};
 use serde::{Deserialize, Serialize};
 use std::any::{Any, TypeId};
@@ -239,6 +239,36 @@ pub fn only(doc: &Document, lang: Lang) -> Document {
     Document { ir_version: doc.ir_version, meta: doc.meta.clone(), sections }
 }
 
+/// The parts of a `/`-separated annotation name written without Chinese (`ComfyUI/工作流界面` gives
+/// `ComfyUI`), or `None`.
+fn english_part(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split('/').map(str::trim).filter(|p| !p.is_empty() && !has_han(p)).collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// An English paragraph as an English reader sees it: glossary annotations written in Chinese inside the
+/// English (`**multicloud** (多云：指……)`) lose their Chinese name and gloss; the term stays. Chinese the
+/// speaker said is text, not an annotation, and stays.
+fn without_chinese_glosses(p: &Paragraph) -> Paragraph {
+    fn inlines(content: &[Inline]) -> Vec<Inline> {
+        content
+            .iter()
+            .map(|inline| match inline {
+                Inline::Glossary(g) => Inline::Glossary(GlossaryTerm {
+                    term: g.term.clone(),
+                    name: g.name.as_deref().and_then(english_part),
+                    gloss: g.gloss.clone().filter(|n| !has_han(n)),
+                }),
+                Inline::Strong { content } => Inline::Strong { content: inlines(content) },
+                Inline::Emphasis { content } => Inline::Emphasis { content: inlines(content) },
+                Inline::Link { url, content } => Inline::Link { url: url.clone(), content: inlines(content) },
+                other => other.clone(),
+            })
+            .collect()
+    }
+    Paragraph { content: inlines(&p.content), ..p.clone() }
+}
+
 fn block_in(block: &Block, lang: Lang) -> Option<Block> {
     match block {
         Block::Segment(s) => {
@@ -248,7 +278,7 @@ fn block_in(block: &Block, lang: Lang) -> Option<Block> {
             }
             let (zh, en) = match lang {
                 Lang::Zh => (side.to_vec(), Vec::new()),
-                Lang::En => (Vec::new(), side.to_vec()),
+                Lang::En => (Vec::new(), side.iter().map(without_chinese_glosses).collect()),
             };
             Some(Block::Segment(Segment { zh, en, timestamp: s.timestamp, lines: s.lines }))
         }

@@ -120,7 +120,8 @@ fn doc_meta(selected: &Selected<'_>, modified: String) -> BookMeta {
         languages: languages(view),
         creators,
         date: m.date.clone().filter(|d| is_w3c_date(d)),
-        subjects: m.tags.clone(),
+        // What the edition is about, in its language: Chinese tags are not an English book's subjects.
+        subjects: if view == View::En { selected.reader.tags.clone() } else { m.tags.clone() },
         description: selected.reader.summary.clone(),
         source: m.source.clone(),
         collection: m.series.clone(),

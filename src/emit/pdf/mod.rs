@@ -125,7 +125,7 @@ impl Info {
                 names.join(", ")
             },
             subject: shown.reader.summary.clone().unwrap_or_default(),
-            keywords: meta.tags.join(", "),
+            keywords: if shown.view == View::En { shown.reader.tags.join(", ") } else { meta.tags.join(", ") },
             lang: shown.view.main_lang().bcp47(),
             date: format!("D:{digits}Z"),
             key: edition_key(shown.source(), shown.view, "pdf"),
