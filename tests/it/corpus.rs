@@ -82,7 +82,7 @@ pub fn oracle(text: &str) -> Oracle {
 }
 
 /// Text with everything in parentheses removed: glosses in the other language do not decide a paragraph's language.
-fn without_parentheses(s: &str) -> String {
+pub fn without_parentheses(s: &str) -> String {
     let mut depth = 0usize;
     s.chars()
         .filter(|&c| {
