@@ -5,6 +5,7 @@
 //! [`emit`]. Library code never prints: the front end returns diagnostics as data, and the batch driver
 //! returns results for the CLI to report.
 
+pub mod archive;
 pub mod batch;
 pub mod cli;
 pub mod diag;

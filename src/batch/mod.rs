@@ -12,8 +12,9 @@ mod output;
 pub use inputs::{collect_inputs, InputOptions};
 pub use output::{remove_in_flight, OutputRoot};
 
+use crate::archive::{Archive, SlugKind};
 use crate::diag::{Diagnostic, Severity};
-use crate::emit::book::{plan_parts, BookSpec, Members};
+use crate::emit::book::{plan_parts, BookSpec, GroupBy, Members};
 use crate::emit::{BookWriter, Languages, WriteOptions, Writer};
 use crate::ir::{Document, Lang, Metadata};
 use crate::parse;
@@ -432,6 +433,7 @@ pub fn make_book(
     out: &Path,
     writer: &dyn BookWriter,
     spec: &BookSpec,
+    archive: &Archive,
     options: &WriteOptions,
     workers: &Workers,
 ) -> BookReport {
@@ -467,7 +469,20 @@ pub fn make_book(
         Err(why) => return failed(reports, why),
     };
     let metas: Vec<&Metadata> = members.iter().map(|(_, m)| m).collect();
-    let parts = plan_parts(&metas, spec.group_by, spec.sort);
+    let mut parts = plan_parts(&metas, spec.group_by, spec.sort);
+    // Parts are named as the archive file names their slugs, else humanized (`ai-application` as "AI
+    // Application"); a speaker's name is shown as it is.
+    let kind = match spec.group_by {
+        GroupBy::Category => Some(SlugKind::Category),
+        GroupBy::Area => Some(SlugKind::Area),
+        GroupBy::Speaker | GroupBy::None => None,
+    };
+    for part in &mut parts {
+        if let (Some(kind), Some(name)) = (kind, part.name.as_mut()) {
+            *name = archive.display(kind, name, spec.view.main_lang());
+        }
+    }
+    let spec = &spec.clone().with_member_creators(&metas);
     let files = MemberFiles { inputs: members.iter().map(|(i, _)| &inputs[*i]).collect() };
     let mut writer_failure = None;
     let written = workers.run(|| {

@@ -10,12 +10,14 @@ pub use args::{
     WorkArgs,
 };
 
+use crate::archive::{humanized, Archive};
 use crate::batch::{self, FileReport, InputOptions, OutputRoot, Plan, Workers};
 use crate::diag::Diagnostic;
 use crate::emit::book::{BookSpec, GroupBy, SortBy};
 use crate::emit::pdf::{FontRequest, FontSet, PdfOptions};
 use crate::emit::subtitles::{read_captions, Captions, SubtitleOptions};
 use crate::emit::{self, Uses, WriteOptions, Writer};
+use crate::ir::Lang;
 use crate::parse;
 use crate::select::View;
 use crate::theme::{Layout, Theme};
@@ -351,15 +353,26 @@ fn book(args: BookArgs, styled: bool) -> anyhow::Result<i32> {
         }
         return Ok(exit_code(messages.reports(&reports, "read")));
     }
-    let title = args.title.clone().unwrap_or_else(|| {
-        let folder = args.inputs.iter().find(|p| p.is_dir()).and_then(|p| std::fs::canonicalize(p).ok());
-        folder
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "Anthology".into())
+    // The archive's root is the first folder given; its `bitext.toml`, when there is one, names the book.
+    let root = args.inputs.iter().find(|p| p.is_dir()).and_then(|p| std::fs::canonicalize(p).ok());
+    let archive = match &root {
+        Some(root) => Archive::load(root)?.unwrap_or_default(),
+        None => Archive::default(),
+    };
+    let lang = args.lang.main_lang();
+    let title = args.title.clone().or_else(|| archive.title(lang).map(str::to_string)).unwrap_or_else(|| {
+        root.as_deref().and_then(|p| p.file_name().map(|n| humanized(&n.to_string_lossy()))).unwrap_or_else(|| {
+            if lang == Lang::En {
+                "Anthology".into()
+            } else {
+                "文集".into()
+            }
+        })
     });
     let workers = workers(args.work.jobs, 1, &mut messages);
-    let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort) };
-    let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &options, &workers);
+    let creators = archive.author.iter().chain(&archive.publisher).take(1).cloned().collect();
+    let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort), creators };
+    let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &archive, &options, &workers);
     reports.extend(made.inputs);
     let code = exit_code(messages.reports(&reports, "read"));
     let book_name = args.out.display().to_string();

@@ -17,6 +17,36 @@ pub struct BookSpec {
     pub view: View,
     pub group_by: GroupBy,
     pub sort: SortBy,
+    /// Who made the book: the archive file's author, else the members' speakers (or "Various" when there
+    /// are many), filled in by the batch driver once it has read the members.
+    pub creators: Vec<String>,
+}
+
+/// More speakers than this make an anthology's creator "Various".
+const MAX_CREATORS: usize = 3;
+
+impl BookSpec {
+    /// The book's creators from its members' speakers (authors where there is no speaker), each once, in
+    /// book order; "Various" (多位讲者) when there are more than three. Kept when already set.
+    pub fn with_member_creators(mut self, metas: &[&Metadata]) -> BookSpec {
+        if !self.creators.is_empty() {
+            return self;
+        }
+        let mut names: Vec<String> = Vec::new();
+        for m in metas {
+            if let Some(who) = m.speaker.as_ref().or(m.author.as_ref()).filter(|w| !w.trim().is_empty()) {
+                if !names.contains(who) {
+                    names.push(who.clone());
+                }
+            }
+        }
+        self.creators = if names.len() > MAX_CREATORS {
+            vec![if self.view == View::En { "Various".to_string() } else { "多位讲者".to_string() }]
+        } else {
+            names
+        };
+        self
+    }
 }
 
 /// How a book divides its transcripts into parts.

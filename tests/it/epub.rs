@@ -514,3 +514,61 @@ fn english_editions_have_distinct_titles_and_whole_word_contents() {
     assert_eq!(titles.len(), count, "English titles repeat: {titles:?}");
     assert!(count > 20 && excerpts > 100, "{count} books, {excerpts} excerpts");
 }
+
+/// A book of an archive reads as finished: its `bitext.toml` names it, its author and its parts in the
+/// book's language; without the file the folder name reads as a title, the members' speakers are the
+/// creators and slugs are humanized; a wrong key is an error naming the file and line.
+#[test]
+fn an_archive_file_names_the_book_and_its_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("talk-archive");
+    fs::create_dir_all(&root).unwrap();
+    let text = fs::read_to_string(fixtures_dir().join("speaker_labels.md")).unwrap();
+    fs::write(root.join("a.md"), text.replacen("---\n", "---\ncategory: ai-application\nspeaker: Grace Liu\n", 1))
+        .unwrap();
+    fs::write(root.join("b.md"), text.replacen("---\n", "---\ncategory: city-water\nspeaker: Owen Black\n", 1))
+        .unwrap();
+    let book = |name: &str, lang: &str| -> String {
+        let out = dir.path().join(name);
+        let result = bitext(&[
+            "book",
+            root.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-l",
+            lang,
+            "--group-by",
+            "category",
+            "-q",
+        ]);
+        assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+        let files = entries(&out);
+        let text_of = |n: &str| String::from_utf8(files.iter().find(|e| e.0 == n).unwrap().2.clone()).unwrap();
+        format!("{}\n{}", text_of("OEBPS/content.opf"), text_of("OEBPS/nav.xhtml"))
+    };
+    let plain = book("plain.epub", "bi");
+    assert!(plain.contains("<dc:title id=\"title\">Talk Archive</dc:title>"), "{plain}");
+    assert!(plain.contains(">Grace Liu</dc:creator>") && plain.contains(">Owen Black</dc:creator>"), "{plain}");
+    assert!(plain.contains(">AI Application</a>") && plain.contains(">City Water</a>"), "{plain}");
+    fs::write(
+        root.join("bitext.toml"),
+        "title = \"雨水之城\"\ntitle_en = \"Cities of Rain\"\nauthor = \"城市水文档案\"\n\n\
+         [category.city-water]\nzh = \"城市与水\"\nen = \"Cities and Water\"\n",
+    )
+    .unwrap();
+    let zh = book("zh.epub", "zh");
+    assert!(zh.contains("<dc:title id=\"title\">雨水之城</dc:title>"), "{zh}");
+    assert!(zh.contains(">城市水文档案</dc:creator>") && !zh.contains(">Grace Liu</dc:creator>"), "{zh}");
+    assert!(zh.contains(">城市与水</a>") && zh.contains(">AI Application</a>"), "{zh}");
+    let en = book("en.epub", "en");
+    assert!(
+        en.contains("<dc:title id=\"title\">Cities of Rain</dc:title>") && en.contains(">Cities and Water</a>"),
+        "{en}"
+    );
+    fs::write(root.join("bitext.toml"), "title = \"A\"\n\n[category.x]\nfr = \"Y\"\n").unwrap();
+    let bad = dir.path().join("bad.epub");
+    let result = bitext(&["book", root.to_str().unwrap(), "-o", bad.to_str().unwrap(), "-q"]);
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert!(stderr(&result).contains("bitext.toml:4:"), "{}", stderr(&result));
+    assert!(!bad.exists());
+}

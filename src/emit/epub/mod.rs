@@ -198,7 +198,7 @@ impl BookWriter for Epub {
             identifier: urn_uuid(anthology_key(&spec.title, &identities, view, "epub")),
             title: spec.title.clone(),
             languages: languages(view),
-            creators: Vec::new(),
+            creators: spec.creators.clone(),
             date: latest.cloned(),
             subjects,
             description: Some(format!("{} transcripts", report.chapters)),
@@ -245,9 +245,12 @@ fn anthology_title_page(spec: &BookSpec, count: usize) -> String {
         View::En => format!("{count} transcripts"),
         _ => format!("共 {count} 篇"),
     };
-    let body = format!(
-        "<section class=\"titlepage\" epub:type=\"titlepage\">\n<h1>{}</h1>\n<p class=\"byline\">{line}</p>\n</section>\n",
-        xhtml::escaped(&spec.title)
-    );
+    let mut body =
+        format!("<section class=\"titlepage\" epub:type=\"titlepage\">\n<h1>{}</h1>\n", xhtml::escaped(&spec.title));
+    if !spec.creators.is_empty() {
+        let names: Vec<String> = spec.creators.iter().map(|c| xhtml::escaped(c)).collect();
+        body.push_str(&format!("<p class=\"byline\">{}</p>\n", names.join(" · ")));
+    }
+    body.push_str(&format!("<p class=\"date\">{line}</p>\n</section>\n"));
     xhtml::page(xhtml::book_lang(spec.view), &spec.title, "../style.css", xhtml::body_class(spec.view), &body)
 }

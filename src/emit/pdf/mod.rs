@@ -133,12 +133,13 @@ impl Info {
     }
 
     /// The information of a book of many transcripts.
-    fn of_book(title: &str, view: View, members: &[Vec<u8>], latest: Option<&str>, epoch: Option<i64>) -> Info {
+    fn of_book(spec: &BookSpec, members: &[Vec<u8>], latest: Option<&str>, epoch: Option<i64>) -> Info {
+        let (title, view) = (spec.title.as_str(), spec.view);
         let stamp = modified_stamp(epoch, latest);
         let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
         Info {
             title: title.to_string(),
-            author: String::new(),
+            author: spec.creators.join(", "),
             subject: String::new(),
             keywords: String::new(),
             lang: view.main_lang().bcp47(),
@@ -415,7 +416,7 @@ impl BookWriter for Pdf {
             })?;
         }
         setter.finish();
-        let info = Info::of_book(&spec.title, spec.view, &identities, latest.as_deref(), options.source_date_epoch);
+        let info = Info::of_book(spec, &identities, latest.as_deref(), options.source_date_epoch);
         assemble(&setter, &info, out)?;
         report.diagnostics = missing_report(&setter);
         Ok(report)
