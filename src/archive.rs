@@ -1,5 +1,5 @@
 //! An archive's own description, `bitext.toml` at its root: the title and author of the archive as a book,
-//! and display names for the category, area and tag slugs its front matter uses, in both languages.
+//! and display names for the category and area slugs its front matter uses, in both languages.
 //! Without the file a book still reads as finished: a title made from the folder's name, creators from
 //! its members, and slugs shown humanized (`ai-application` as "AI Application").
 //!
@@ -35,8 +35,6 @@ pub struct Archive {
     pub category: BTreeMap<String, Names>,
     #[serde(default)]
     pub area: BTreeMap<String, Names>,
-    #[serde(default)]
-    pub tag: BTreeMap<String, Names>,
 }
 
 /// A slug's display names.
@@ -61,7 +59,6 @@ pub enum ArchiveError {
 pub enum SlugKind {
     Category,
     Area,
-    Tag,
 }
 
 impl Archive {
@@ -98,7 +95,6 @@ impl Archive {
         let table = match kind {
             SlugKind::Category => &self.category,
             SlugKind::Area => &self.area,
-            SlugKind::Tag => &self.tag,
         };
         let named = table.get(slug).and_then(|n| match lang {
             Lang::Zh => n.zh.as_deref(),
