@@ -334,8 +334,10 @@ fn anthology_pdf_and_parallel_layout() {
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     let json = run("qpdf", &["--json", "--json-key=outlines", book.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    // part > transcript > section
-    let parts = v["outlines"].as_array().unwrap();
+    // The printed contents first, then part > transcript > section.
+    let entries = v["outlines"].as_array().unwrap();
+    assert_eq!(entries[0]["title"], "目录", "{json}");
+    let parts = &entries[1..];
     assert!(!parts.is_empty());
     let transcripts = parts[0]["kids"].as_array().unwrap();
     assert!(!transcripts.is_empty() && !transcripts[0]["kids"].as_array().unwrap().is_empty(), "{json}");
@@ -369,4 +371,40 @@ fn a_character_no_font_has_is_reported() {
     ]);
     assert_eq!(result.status.code(), Some(0));
     assert!(stderr(&result).contains("no font has"), "{}", stderr(&result));
+}
+
+/// The PDF anthology opens with a title page and a printed table of contents whose page numbers are
+/// right: each transcript's title is on the page its entry names.
+#[test]
+#[cfg_attr(
+    not(bitext_pdf_tools),
+    ignore = "needs poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
+fn the_pdf_anthology_has_a_title_page_and_printed_contents() {
+    if !ready() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let book = out.path().join("examples.pdf");
+    let examples = crate::support::manifest_dir().join("examples");
+    let made = bitext(&["book", examples.to_str().unwrap(), "-o", book.to_str().unwrap(), "--title", "示例文集", "-q"]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let page = |n: usize| run("pdftotext", &["-f", &n.to_string(), "-l", &n.to_string(), book.to_str().unwrap(), "-"]);
+    assert!(page(1).contains("示例文集") && page(1).replace(' ', "").contains("共5篇"), "{}", page(1));
+    let contents = page(2);
+    assert!(contents.contains("目录"), "{contents}");
+    // Entries come as a title line and its number (pdftotext keeps the right-hand number apart).
+    let lines: Vec<&str> = contents.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let mut checked = 0;
+    for pair in lines.windows(2) {
+        let (title, number) = (pair[0], pair[1]);
+        let Ok(n) = number.parse::<usize>() else { continue };
+        if title.parse::<usize>().is_ok() || title == "目录" || n <= 2 {
+            continue;
+        }
+        let first_words: String = title.chars().take(6).collect();
+        assert!(page(n).replace('\n', "").contains(&first_words), "{title} is not on page {n}:\n{}", page(n));
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} entries checked:\n{contents}");
 }

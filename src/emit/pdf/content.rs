@@ -5,6 +5,7 @@
 use super::fonts::Role;
 use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style};
 use super::options::MM;
+use crate::emit::book::BookSpec;
 use crate::emit::clock::hms;
 use crate::emit::contents::section_label;
 use crate::emit::turns::{label_colon, TurnMark};
@@ -68,6 +69,68 @@ impl Setter<'_> {
             self.section(section, top, level + 1);
         }
         self.finish_page();
+    }
+
+    /// The front of an anthology: a title page (title, creators, how many transcripts), then the printed
+    /// contents: each entry (`level`, title, index of its page among the book's pages after the front)
+    /// with its page number on the right, counting `front_pages` pages before the book's.
+    pub(crate) fn anthology_front(
+        &mut self,
+        spec: &BookSpec,
+        count: usize,
+        entries: &[(usize, String, usize)],
+        front_pages: usize,
+    ) {
+        let english = self.view == View::En;
+        self.current_header = spec.title.clone();
+        self.start_page(true);
+        self.y = self.top + (self.bottom - self.top) * 0.3;
+        let width = self.measure_width();
+        let title_style = Style { role: Role::ZhHeading, size: self.style.title * 1.2, color: self.heading, rise: 0.0 };
+        let lines = self.set(&[(spec.title.clone(), title_style)], &[], 0.0, width, Justify::Center);
+        self.place_lines(lines, 0.0);
+        self.gap(self.style.title);
+        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 };
+        let muted = Style { color: self.muted, ..info };
+        let count_line = if english { format!("{count} transcripts") } else { format!("共 {count} 篇") };
+        let mut about = Vec::new();
+        if !spec.creators.is_empty() {
+            about.push((spec.creators.join(" · "), Self::bold(info)));
+        }
+        about.push((count_line, muted));
+        for (text, style) in about {
+            let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Center);
+            self.place_lines(lines, 0.0);
+        }
+        // The contents.
+        let heading = if english { "Contents" } else { "目录" };
+        self.start_page(false);
+        let y = self.y;
+        self.outline.push(OutlineEntry { level: 0, title: heading.to_string(), page: self.pages.len() - 1, y });
+        let heading_style = Style { role: Role::ZhHeading, size: self.style.heading, color: self.heading, rise: 0.0 };
+        let lines = self.set(&[(heading.to_string(), heading_style)], &[], 0.0, width, Justify::Ragged);
+        self.place_lines(lines, 0.0);
+        self.gap(self.style.heading * 0.8);
+        let top_level = entries.iter().map(|e| e.0).min().unwrap_or(0);
+        for (level, title, page) in entries {
+            let depth = level - top_level;
+            let style = if depth == 0 && entries.iter().any(|e| e.0 > top_level) { Self::bold(info) } else { info };
+            let number = (page + front_pages + 1).to_string();
+            let number_style = Style { role: Role::EnBody, ..info };
+            let number_width = self.text_width(&number, number_style);
+            let indent = depth as f32 * 2.0 * info.size;
+            let column = width - indent - 4.0 * info.size;
+            let mut lines = self.set(&[(title.clone(), style)], &[], 0.0, column, Justify::Ragged);
+            let numeral = self.set(&[(number, number_style)], &[], 0.0, width, Justify::Ragged);
+            if depth == 0 {
+                self.gap(info.size * 0.4);
+            }
+            let last = lines.pop();
+            self.place_lines(lines, indent);
+            if let (Some(last), Some(numeral)) = (last, numeral.into_iter().next()) {
+                self.place_row(&[(indent, last), (width - number_width, numeral)]);
+            }
+        }
     }
 
     /// A part page of an anthology.

@@ -393,6 +393,29 @@ impl<'a> Setter<'a> {
         lines
     }
 
+    /// Put `front`'s pages (finished) before this setter's: outline entries, running headers and bare
+    /// pages move along with their pages.
+    pub(crate) fn prepend(&mut self, front: Setter<'_>) {
+        let shift = front.pages.len();
+        let pages = std::mem::take(&mut self.pages);
+        self.pages = front.pages.into_iter().chain(pages).collect();
+        let headers = std::mem::take(&mut self.headers);
+        self.headers = front.headers.into_iter().chain(headers).collect();
+        self.bare = front.bare.into_iter().chain(self.bare.iter().map(|i| i + shift)).collect();
+        let outline = std::mem::take(&mut self.outline);
+        self.outline = front
+            .outline
+            .into_iter()
+            .chain(outline.into_iter().map(|e| OutlineEntry { page: e.page + shift, ..e }))
+            .collect();
+        self.missing.extend(front.missing);
+    }
+
+    /// The width of `text` in `style`, in points (no justification).
+    pub(super) fn text_width(&mut self, text: &str, style: Style) -> f32 {
+        text.chars().map(|c| self.fonts.face(self.face_for(style.role, c)).advance(c).unwrap_or(0.5) * style.size).sum()
+    }
+
     /// Close the last page and add running headers and page numbers.
     pub fn finish(&mut self) {
         self.finish_page();

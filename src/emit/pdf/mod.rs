@@ -415,6 +415,27 @@ impl BookWriter for Pdf {
                 Ok::<(), EmitError>(())
             })?;
         }
+        setter.finish_page();
+        // The front: a title page and the printed contents, whose page numbers count the front's own
+        // pages; set again until the count it assumed is the count it took.
+        let chapter_level = usize::from(parts.iter().any(|p| p.name.is_some()));
+        let entries: Vec<(usize, String, usize)> = setter
+            .outline
+            .iter()
+            .filter(|e| e.level <= chapter_level)
+            .map(|e| (e.level, e.title.clone(), e.page))
+            .collect();
+        let mut front_pages = 2;
+        let front = loop {
+            let mut front = self::setter(spec.view, options)?;
+            front.anthology_front(spec, report.chapters, &entries, front_pages);
+            front.finish_page();
+            if front.pages.len() == front_pages || front_pages > entries.len() + 2 {
+                break front;
+            }
+            front_pages = front.pages.len();
+        };
+        setter.prepend(front);
         setter.finish();
         let info = Info::of_book(spec, &identities, latest.as_deref(), options.source_date_epoch);
         assemble(&setter, &info, out)?;
