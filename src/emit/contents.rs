@@ -33,6 +33,22 @@ pub(crate) fn section_label(section: &Section, number: usize, view: View) -> Str
     }
 }
 
+/// Whether `section`, the first, is a short opening before the first heading: no heading of its own, a
+/// heading after it, and at most a few sentences (under 300 characters of its longer language).
+pub(crate) fn is_short_opening(section: &Section, rest: &[Section]) -> bool {
+    let size = |lang: Lang| -> usize {
+        section
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Segment(s) => s.side(lang).iter().map(|p| plain_text(&p.content, lang).chars().count()).sum(),
+                _ => 0,
+            })
+            .sum()
+    };
+    section.heading.is_none() && rest.iter().any(|s| s.heading.is_some()) && size(Lang::Zh).max(size(Lang::En)) < 300
+}
+
 /// The first words of a paragraph, for a table-of-contents entry of a section without a heading: about
 /// 48 characters of English ending at a word, or 18 of Chinese never ending inside a Latin word; `lang` is
 /// the side of the segment the text is from.

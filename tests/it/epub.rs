@@ -572,3 +572,30 @@ fn an_archive_file_names_the_book_and_its_parts() {
     assert!(stderr(&result).contains("bitext.toml:4:"), "{}", stderr(&result));
     assert!(!bad.exists());
 }
+
+/// A sentence of thanks before the first heading is not a chapter: it shares the first section's page
+/// and has no invented contents entry (`开篇`).
+#[test]
+fn a_short_opening_shares_the_first_sections_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("opening.md");
+    fs::write(
+        &src,
+        "---\ntitle: 开场白\n---\n感谢大家的到来。\n\n<details>\n<summary>View/Hide Original English</summary>\n\
+         <p class=\"english-text\">Thanks for coming.</p>\n</details>\n\n## 第一部分\n\n正文从这里开始。\n\n<details>\n\
+         <summary>View/Hide Original English</summary>\n<p class=\"english-text\">The talk starts here.</p>\n</details>\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    convert(&[&src], &out, &["-l", "zh"]);
+    let files = entries(&out.join("opening.zh.epub"));
+    let text_of = |n: &str| String::from_utf8(files.iter().find(|e| e.0 == n).unwrap().2.clone()).unwrap();
+    let nav = text_of("OEBPS/nav.xhtml");
+    assert!(!nav.contains("开篇"), "{nav}");
+    assert!(nav.contains("<a href=\"text/s001.xhtml\">第一部分</a>"), "{nav}");
+    let page = text_of("OEBPS/text/s001.xhtml");
+    assert!(
+        page.contains("感谢大家的到来") && page.contains("正文从这里开始") && page.contains("<title>第一部分</title>"),
+        "{page}"
+    );
+}

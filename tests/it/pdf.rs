@@ -408,3 +408,24 @@ fn the_pdf_anthology_has_a_title_page_and_printed_contents() {
     }
     assert!(checked >= 5, "{checked} entries checked:\n{contents}");
 }
+
+/// A title page too full for an A5 page in the parallel layout spills its last lines onto the next page;
+/// the text then starts on that page, never leaving it nearly empty (14 left four lines alone).
+#[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_pdf_tools)),
+    ignore = "needs the corpus and poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
+fn a_spilled_title_page_is_not_followed_by_an_empty_page() {
+    if !ready() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    convert(&[&corpus_dir()], out.path(), &["-l", "bi", "--layout", "parallel", "--paper", "a5"]);
+    for entry in fs::read_dir(out.path()).unwrap() {
+        let pdf = entry.unwrap().path();
+        let second = run("pdftotext", &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"]);
+        let lines = second.lines().filter(|l| !l.trim().is_empty()).count();
+        assert!(lines >= 8, "{}: page 2 holds {lines} lines:\n{second}", pdf.display());
+    }
+}

@@ -4,7 +4,7 @@
 //! from the source is ever copied through (raw blocks are left out, inline HTML was already text).
 
 use crate::emit::clock::hms;
-use crate::emit::contents::section_label;
+use crate::emit::contents::{is_short_opening, section_label};
 use crate::emit::turns::{label_colon, TurnMark, Turns};
 use crate::ir::{full_width_colons, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section};
 use crate::script::{has_han, lang_of};
@@ -189,38 +189,49 @@ impl<'d> DocRenderer<'d> {
         nav.push(NavEntry { level: self.level, label: title.clone(), href: title_href });
         // One page per section, except that a section with nothing under its heading shares the page of
         // the section after it: no page holds a lone heading, and a file of bare headings makes few pages.
+        // A short opening before the first heading (a sentence of thanks) shares it too, and has no
+        // contents entry of its own: it is not a chapter to name.
         let mut number = 0;
-        let mut open: Option<(String, String, String)> = None;
+        // The page being filled: its file, its title (`None` while only an opening is on it), its body.
+        let mut open: Option<(String, Option<String>, String)> = None;
         for (k, section) in self.doc.sections.iter().enumerate() {
             if section.blocks.is_empty() && section.heading.is_none() {
                 continue;
             }
             let depth = section.heading.as_ref().map_or(0, |h| self.depth(h.level));
+            let opening = number == 0 && open.is_none() && is_short_opening(section, &self.doc.sections[k + 1..]);
             let (href, label, body) = match open.take() {
                 None => {
                     number += 1;
                     let href = format!("text/{}s{number:03}.xhtml", self.prefix);
                     let label = section_label(section, number, self.view);
                     let body = self.section(section, &label, None);
-                    nav.push(NavEntry { level: self.level + 1 + depth, label: label.clone(), href: href.clone() });
-                    (href, label, body)
+                    if !opening {
+                        nav.push(NavEntry { level: self.level + 1 + depth, label: label.clone(), href: href.clone() });
+                    }
+                    (href, (!opening).then_some(label), body)
                 }
                 Some((href, first_label, mut body)) => {
                     let id = format!("{}h{k}", self.prefix);
                     let label = section_label(section, number, self.view);
                     body.push_str(&self.section(section, &label, Some(&id)));
-                    let anchored = format!("{href}#{id}");
-                    nav.push(NavEntry { level: self.level + 1 + depth, label, href: anchored });
-                    (href, first_label, body)
+                    let target = if first_label.is_some() { format!("{href}#{id}") } else { href.clone() };
+                    nav.push(NavEntry { level: self.level + 1 + depth, label: label.clone(), href: target });
+                    (href, first_label.or(Some(label)), body)
                 }
             };
-            if section.blocks.is_empty() {
+            if section.blocks.is_empty() || opening {
                 open = Some((href, label, body));
             } else {
+                let label = label.unwrap_or_else(|| section_label(section, number, self.view));
                 add(self.section_page(href, &label, &body))?;
             }
         }
         if let Some((href, label, body)) = open {
+            let label = label.unwrap_or_else(|| title.clone());
+            if !nav.iter().any(|n| n.href == href) {
+                nav.push(NavEntry { level: self.level + 1, label: label.clone(), href: href.clone() });
+            }
             add(self.section_page(href, &label, &body))?;
         }
         Ok(RenderedDoc { pages: Vec::new(), nav, glossary: self.glossary })

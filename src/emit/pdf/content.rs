@@ -7,7 +7,7 @@ use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style};
 use super::options::MM;
 use crate::emit::book::BookSpec;
 use crate::emit::clock::hms;
-use crate::emit::contents::section_label;
+use crate::emit::contents::{is_short_opening, section_label};
 use crate::emit::turns::{label_colon, TurnMark};
 use crate::ir::{plain_text, Block, GlossaryTerm, Inline, Lang, Paragraph, Section};
 use crate::script::lang_of;
@@ -40,28 +40,37 @@ impl Setter<'_> {
         self.current_header = selected.reader.title.clone();
         self.turns.reset();
         self.note_number = 0;
+        let title_page = self.pages.len();
         self.title_page(selected, level);
+        // A title page too full for one page (a long summary and lists on A5) has spilled a few lines
+        // onto the next: the text starts there, after them, not on a page of its own.
+        let spilled = self.pages.len() > title_page + 1;
         let top = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
         let mut first = true;
         // Sections numbered as the EPUB numbers its pages: a heading with nothing under it shares the
         // number of the section after it.
         let mut number = 0;
         let mut bare_heading_before = false;
-        for section in &doc.sections {
+        for (k, section) in doc.sections.iter().enumerate() {
             if section.blocks.is_empty() && section.heading.is_none() {
                 continue;
             }
             if first {
-                self.start_page(false);
+                if spilled {
+                    self.gap(2.0 * self.style.body_zh);
+                } else {
+                    self.start_page(false);
+                }
                 first = false;
             }
             if !bare_heading_before {
                 number += 1;
             }
             bare_heading_before = section.blocks.is_empty();
-            if section.heading.is_none() {
+            let opening = number == 1 && is_short_opening(section, &doc.sections[k + 1..]);
+            if section.heading.is_none() && !opening {
                 // No heading to carry the outline entry: the section is listed as the book's contents
-                // list it, by its first words.
+                // list it, by its first words (a short opening is not listed: the title leads to it).
                 let title = section_label(section, number, self.view);
                 let entry = OutlineEntry { level: level + 1, title, page: self.pages.len() - 1, y: self.y };
                 self.outline.push(entry);
