@@ -9,6 +9,7 @@
 //!
 //! This module decides by script alone (`crate::script`); it never looks at source text.
 
+use crate::archive::humanized;
 use crate::ir::{plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Segment, Speaker};
 use crate::script::{has_han, lang_of, readable_in};
 use serde::{Deserialize, Serialize};
@@ -129,7 +130,8 @@ impl ReaderMeta {
                 View::En => m.summary_en.clone().or_else(|| m.summary.clone()).filter(|s| keep(s)),
                 _ => m.summary.clone().filter(|s| keep(s)),
             },
-            tags: list(&m.tags),
+            // Tags are slugs (`ai-coding`); a reader sees words ("AI Coding").
+            tags: list(&m.tags).iter().map(|t| humanized(t)).collect(),
             people_named: list(&m.people),
             companies: list(&m.companies_orgs),
             products: list(&m.products_models),
