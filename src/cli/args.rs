@@ -161,7 +161,7 @@ pub struct BookArgs {
     /// Language of the book: bi (both), zh or en
     #[arg(short, long, value_name = "LANG", default_value = "bi")]
     pub lang: View,
-    /// Title of the book (default: the input folder's name)
+    /// Title of the book (default: the archive's bitext.toml title, else the input folder's name as words)
     #[arg(long)]
     pub title: Option<String>,
     /// One part per value of this front-matter key
