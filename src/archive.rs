@@ -13,9 +13,10 @@
 //! en = "AI in Practice"
 //! ```
 //!
-//! This module imports nothing else of the crate but the language tag.
+//! This module imports nothing else of the crate but the language tag and the script test.
 
 use crate::ir::Lang;
+use crate::script::has_han;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -102,10 +103,6 @@ impl Archive {
         });
         named.map_or_else(|| humanized(slug), str::to_string)
     }
-}
-
-fn has_han(text: &str) -> bool {
-    text.chars().any(|c| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF))
 }
 
 /// A slug or folder name as words: `ai-application` gives "AI Application", `tech_trends` "Tech Trends";

@@ -384,14 +384,14 @@ fn read(input: &Input) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
         .map_err(|err| (err.to_diagnostic(), String::from_utf8(bytes).ok()))?;
     let meta = &mut parsed.doc.meta;
     if meta.id.is_none() {
-        meta.id = Some(identity(meta.source.as_deref(), input));
+        meta.id = Some(default_id(meta.source.as_deref(), input));
     }
     Ok(parsed)
 }
 
 /// A transcript's identity when its front matter names none: its `source` URL, else its path under the
 /// archive root with `/` between folders (the same on every system).
-fn identity(source: Option<&str>, input: &Input) -> String {
+fn default_id(source: Option<&str>, input: &Input) -> String {
     if let Some(url) = source.map(str::trim).filter(|s| s.starts_with("http://") || s.starts_with("https://")) {
         return url.to_string();
     }

@@ -5,6 +5,8 @@
 //! holds them is cheaper, one whose English lacks them dearer. No crate aligns Chinese to English
 //! sentences this way without a trained model, and the program is small, so it is written here.
 
+use super::cut::marks;
+
 /// Above this many cells (Chinese sentences times English ones) a segment is not aligned: the caller
 /// cuts it in proportion, which costs nothing, rather than spend quadratic time on one paragraph.
 const MAX_CELLS: usize = 250_000;
@@ -21,7 +23,8 @@ pub(crate) fn align(zh: &[&str], en: &[&str]) -> Vec<(usize, usize)> {
     let el: Vec<f64> = en.iter().map(|s| s.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f64).collect();
     // English characters per Chinese character, in this segment.
     let ratio = el.iter().sum::<f64>() / zl.iter().sum::<f64>().max(1.0);
-    let zh_marks: Vec<Vec<String>> = zh.iter().map(|s| marks(s)).collect();
+    let zh_marks: Vec<Vec<String>> =
+        zh.iter().map(|s| marks(s).into_iter().map(|(word, _, _)| word).collect()).collect();
     let en_lower: Vec<String> = en.iter().map(|s| s.to_lowercase()).collect();
     let zpre = prefix(&zl);
     let epre = prefix(&el);
@@ -127,14 +130,6 @@ fn weight_zh(s: &str) -> f64 {
         }
     }
     w.max(1.0)
-}
-
-/// The names and numbers written in Latin letters or digits in a Chinese sentence, lower-cased.
-fn marks(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.len() >= 2 || w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
 }
 
 fn prefix(v: &[f64]) -> Vec<f64> {

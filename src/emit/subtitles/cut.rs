@@ -167,7 +167,7 @@ fn progress(text: &str, lang: Lang) -> Vec<f32> {
 
 /// The names and numbers written in Latin letters or digits, lower-cased, with the character span of
 /// each: runs of two or more letters or digits, or a single digit.
-fn marks(text: &str) -> Vec<(String, usize, usize)> {
+pub(crate) fn marks(text: &str) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let chars: Vec<char> = text.chars().collect();
