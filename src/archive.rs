@@ -1,5 +1,6 @@
 //! An archive's own description, `bitext.toml` at its root: the title and author of the archive as a book,
-//! and display names for the category and area slugs its front matter uses, in both languages.
+//! display names for the category, area and tag slugs its front matter uses, in both languages, and the
+//! labels its editions go by (a title page says which edition it opens).
 //! Without the file a book still reads as finished: a title made from the folder's name, creators from
 //! its members, and slugs shown humanized (`ai-application` as "AI Application").
 //!
@@ -11,6 +12,12 @@
 //! [category.ai-application]
 //! zh = "AI 应用"
 //! en = "AI in Practice"
+//!
+//! [tag.ai-coding]
+//! zh = "AI 编程"
+//!
+//! [labels]
+//! bi = "中英对照版"
 //! ```
 //!
 //! This module imports nothing else of the crate but the language tag and the script test.
@@ -25,7 +32,7 @@ use std::path::{Path, PathBuf};
 pub const FILE_NAME: &str = "bitext.toml";
 
 /// What `bitext.toml` says. Every key is optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Archive {
     pub title: Option<String>,
@@ -36,10 +43,24 @@ pub struct Archive {
     pub category: BTreeMap<String, Names>,
     #[serde(default)]
     pub area: BTreeMap<String, Names>,
+    #[serde(default)]
+    pub tag: BTreeMap<String, Names>,
+    #[serde(default)]
+    pub labels: Labels,
+}
+
+/// What each edition is called where a reader sees which one they hold: both languages, Chinese,
+/// English. Unset labels read `中英对照`, `中文` and `English`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub bi: Option<String>,
+    pub zh: Option<String>,
+    pub en: Option<String>,
 }
 
 /// A slug's display names.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Names {
     pub zh: Option<String>,
@@ -60,6 +81,7 @@ pub enum ArchiveError {
 pub enum SlugKind {
     Category,
     Area,
+    Tag,
 }
 
 impl Archive {
@@ -96,12 +118,25 @@ impl Archive {
         let table = match kind {
             SlugKind::Category => &self.category,
             SlugKind::Area => &self.area,
+            SlugKind::Tag => &self.tag,
         };
         let named = table.get(slug).and_then(|n| match lang {
             Lang::Zh => n.zh.as_deref(),
             Lang::En => n.en.as_deref(),
         });
         named.map_or_else(|| humanized(slug), str::to_string)
+    }
+}
+
+impl Archive {
+    /// What the edition in `lang` is called; `None` is the bilingual edition.
+    pub fn label(&self, lang: Option<Lang>) -> &str {
+        let l = &self.labels;
+        match lang {
+            None => l.bi.as_deref().unwrap_or("中英对照"),
+            Some(Lang::Zh) => l.zh.as_deref().unwrap_or("中文"),
+            Some(Lang::En) => l.en.as_deref().unwrap_or("English"),
+        }
     }
 }
 
@@ -150,6 +185,19 @@ mod tests {
         assert_eq!(a.display(SlugKind::Category, "ai-application", Lang::En), "AI in Practice");
         assert_eq!(a.display(SlugKind::Category, "tech-trends", Lang::En), "Tech Trends");
         assert_eq!(a.display(SlugKind::Area, "ml", Lang::Zh), "ML");
+    }
+
+    #[test]
+    fn tags_and_labels_are_named_where_the_file_names_them() {
+        let text = "[tag.ai-coding]\nzh = \"AI 编程\"\n\n[labels]\nbi = \"双语版\"\n";
+        let a = Archive::parse(text).unwrap();
+        assert_eq!(a.display(SlugKind::Tag, "ai-coding", Lang::Zh), "AI 编程");
+        assert_eq!(a.display(SlugKind::Tag, "ai-coding", Lang::En), "AI Coding");
+        assert_eq!(a.label(None), "双语版");
+        assert_eq!(a.label(Some(Lang::Zh)), "中文");
+        assert_eq!(Archive::default().label(Some(Lang::En)), "English");
+        let (line, message) = Archive::parse("[labels]\nfr = \"Français\"\n").unwrap_err();
+        assert_eq!(line, 2, "{message}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //!
 //! This module decides by script alone (`crate::script`); it never looks at source text.
 
-use crate::archive::humanized;
+use crate::archive::{Archive, SlugKind};
 use crate::ir::{plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section, Segment, Speaker};
 use crate::script::{has_han, lang_of, readable_in};
 use serde::{Deserialize, Serialize};
@@ -100,7 +100,10 @@ pub struct ReaderMeta {
     /// Speaker and author as the front matter gives them (a name given for both comes twice).
     pub creators: Vec<String>,
     pub summary: Option<String>,
+    /// Tags as words: named by the archive file in the edition's language, else the slug humanized.
     pub tags: Vec<String>,
+    /// What this edition is called (`中英对照`, `中文`, `English`, or as the archive file labels it).
+    pub edition: String,
     /// The `people` key: people the transcript talks about.
     pub people_named: Vec<String>,
     pub companies: Vec<String>,
@@ -109,8 +112,9 @@ pub struct ReaderMeta {
 }
 
 impl ReaderMeta {
-    /// The metadata of `meta` that a reader of `view` is shown.
-    pub fn of(doc: &Document, view: View) -> ReaderMeta {
+    /// The metadata of `meta` that a reader of `view` is shown, slugs and the edition named as `names`
+    /// (the archive file of the transcript's archive) names them.
+    pub fn of(doc: &Document, view: View, names: &Archive) -> ReaderMeta {
         let m = &doc.meta;
         let lang = view.lang();
         let keep = |s: &str| lang.is_none_or(|l| readable_in(s, l));
@@ -131,7 +135,8 @@ impl ReaderMeta {
                 _ => m.summary.clone().filter(|s| keep(s)),
             },
             // Tags are slugs (`ai-coding`); a reader sees words ("AI Coding").
-            tags: list(&m.tags).iter().map(|t| humanized(t)).collect(),
+            tags: list(&m.tags).iter().map(|t| names.display(SlugKind::Tag, t, view.main_lang())).collect(),
+            edition: names.label(lang).to_string(),
             people_named: list(&m.people),
             companies: list(&m.companies_orgs),
             products: list(&m.products_models),
@@ -157,24 +162,25 @@ impl fmt::Debug for Selected<'_> {
 }
 
 /// The view `view` of `doc`, or `None` when the document has nothing in that view's language (English
-/// asked of a Chinese article): there is nothing to write then, not an empty file.
-pub fn select(doc: &Document, view: View) -> Option<Selected<'_>> {
-    selected(Cow::Borrowed(doc), view)
+/// asked of a Chinese article): there is nothing to write then, not an empty file. `names` is the
+/// archive file of the archive the document belongs to (`Archive::default()` when it has none).
+pub fn select<'d>(doc: &'d Document, view: View, names: &Archive) -> Option<Selected<'d>> {
+    selected(Cow::Borrowed(doc), view, names)
 }
 
 /// [`select`] for a document the selection may keep: a book's member, loaded on one thread and rendered
 /// on another.
-pub fn select_owned(doc: Document, view: View) -> Option<Selected<'static>> {
-    selected(Cow::Owned(doc), view)
+pub fn select_owned(doc: Document, view: View, names: &Archive) -> Option<Selected<'static>> {
+    selected(Cow::Owned(doc), view, names)
 }
 
-fn selected(source: Cow<'_, Document>, view: View) -> Option<Selected<'_>> {
+fn selected<'d>(source: Cow<'d, Document>, view: View, names: &Archive) -> Option<Selected<'d>> {
     if view.lang().is_some_and(|lang| !source.has_lang(lang)) {
         return None;
     }
     Some(Selected {
         view,
-        reader: ReaderMeta::of(&source, view),
+        reader: ReaderMeta::of(&source, view, names),
         source,
         document: OnceLock::new(),
         shared: Mutex::new(Vec::new()),
@@ -525,11 +531,11 @@ mod tests {
     #[test]
     fn reader_metadata_is_in_the_view_language() {
         let doc = parse_str(SRC, "a.md").unwrap().doc;
-        let en = ReaderMeta::of(&doc, View::En);
+        let en = ReaderMeta::of(&doc, View::En, &Archive::default());
         assert_eq!(en.written_title, None);
         assert_eq!(en.tags, ["AI"]);
         assert_eq!(en.people, ["Ada"]);
-        let bi = ReaderMeta::of(&doc, View::Bi);
+        let bi = ReaderMeta::of(&doc, View::Bi, &Archive::default());
         assert_eq!(bi.written_title.as_deref(), Some("标题"));
         assert_eq!(bi.tags, ["人工智能", "AI"]);
     }
@@ -537,8 +543,8 @@ mod tests {
     #[test]
     fn nothing_is_selected_in_a_missing_language() {
         let doc = parse_str("---\ntitle: 标题\n---\n只有中文。\n", "a.md").unwrap().doc;
-        assert!(select(&doc, View::En).is_none());
-        assert!(select(&doc, View::Zh).is_some());
+        assert!(select(&doc, View::En, &Archive::default()).is_none());
+        assert!(select(&doc, View::Zh, &Archive::default()).is_some());
     }
 
     #[test]
@@ -565,7 +571,7 @@ mod tests {
     #[test]
     fn shared_work_is_made_once_per_view() {
         let doc = parse_str(SRC, "a.md").unwrap().doc;
-        let sel = select(&doc, View::Bi).unwrap();
+        let sel = select(&doc, View::Bi, &Archive::default()).unwrap();
         let mut made = 0;
         let a = sel.shared(|| {
             made += 1;

@@ -8,10 +8,12 @@
 //! read is reported against its own path, and everything else is still found.
 
 use super::{FileReport, Input};
+use crate::archive::{Archive, ArchiveError};
 use crate::diag::Diagnostic;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How to find inputs.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +38,9 @@ pub fn collect_inputs(args: &[PathBuf], options: &InputOptions) -> (Vec<Input>, 
                     Diagnostic::error(0, "the file is inside the output folder")
                         .with_hint("choose another --out folder"),
                 )),
-                Ok(real) => found.add(arg.clone(), PathBuf::new(), real),
+                Ok(real) => {
+                    found.add(Input { path: arg.clone(), rel_dir: PathBuf::new(), archive: Arc::default() }, real)
+                }
                 Err(err) => found.cannot_read(arg, &err),
             },
             Err(err) => found.cannot_read(arg, &err),
@@ -58,17 +62,41 @@ struct Found<'a> {
 impl Found<'_> {
     /// Add an input unless its file is already one; a file reached both through a link and directly is
     /// read under its own name.
-    fn add(&mut self, path: PathBuf, rel_dir: PathBuf, real: PathBuf) {
+    fn add(&mut self, input: Input, real: PathBuf) {
         match self.seen.get(&real) {
             None => {
                 self.seen.insert(real, self.inputs.len());
-                self.inputs.push(Input { path, rel_dir });
+                self.inputs.push(input);
             }
             Some(&k) => {
                 let linked = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
-                if linked(&self.inputs[k].path) && !linked(&path) {
-                    self.inputs[k] = Input { path, rel_dir };
+                if linked(&self.inputs[k].path) && !linked(&input.path) {
+                    self.inputs[k] = input;
                 }
+            }
+        }
+    }
+
+    /// The archive file at `root`; one that cannot be used is reported against its own path and line, and
+    /// the folder's transcripts are still converted, their slugs humanized.
+    fn archive_of(&mut self, root: &Path) -> Arc<Archive> {
+        match Archive::load(root) {
+            Ok(archive) => Arc::new(archive.unwrap_or_default()),
+            Err(err) => {
+                let (path, why) = match err {
+                    ArchiveError::Read { path, source } => {
+                        (path, Diagnostic::error(0, format!("cannot read the archive file: {source}")))
+                    }
+                    ArchiveError::Invalid { path, line, message } => (path, Diagnostic::error(line as u32, message)),
+                };
+                let why =
+                    why.with_hint("fix it (see the README's \"Archive file\"); until then slugs are shown as words");
+                let mut report = FileReport::failing(&path, why);
+                if let Ok(text) = fs::read_to_string(&path) {
+                    report.keep_lines(&text);
+                }
+                self.reports.push(report);
+                Arc::default()
             }
         }
     }
@@ -83,6 +111,7 @@ impl Found<'_> {
     }
 
     fn walk(&mut self, root: &Path) {
+        let archive = self.archive_of(root);
         let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
         let (options, roots) = (self.options, self.roots);
         let mut skipped: Vec<FileReport> = Vec::new();
@@ -115,7 +144,14 @@ impl Found<'_> {
                     if entry.file_type().is_file() && is_transcript {
                         let rel_dir = path.parent().and_then(|p| p.strip_prefix(root).ok()).unwrap_or(Path::new(""));
                         match fs::canonicalize(path) {
-                            Ok(real) => self.add(path.to_path_buf(), rel_dir.to_path_buf(), real),
+                            Ok(real) => {
+                                let input = Input {
+                                    path: path.to_path_buf(),
+                                    rel_dir: rel_dir.to_path_buf(),
+                                    archive: Arc::clone(&archive),
+                                };
+                                self.add(input, real)
+                            }
                             Err(err) => self.cannot_read(path, &err),
                         }
                     }

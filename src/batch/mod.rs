@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// What to make of every input.
 #[derive(Clone)]
@@ -39,6 +40,8 @@ pub struct Input {
     pub path: PathBuf,
     /// Folder under the output folder that mirrors the input's place under the folder it was found in.
     pub rel_dir: PathBuf,
+    /// The archive file of the folder it was found in (the default for a file named on its own).
+    pub archive: Arc<Archive>,
 }
 
 /// What happened to one input. It failed when any diagnostic is an error.
@@ -311,7 +314,7 @@ fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> 
     let mut notes: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
     let mut noted: HashMap<(u32, String), usize> = HashMap::new();
     for (view, outputs) in targets {
-        let Some(selected) = select(&parsed.doc, *view) else {
+        let Some(selected) = select(&parsed.doc, *view, &input.archive) else {
             let what = match view.lang() {
                 Some(Lang::Zh) => "no Chinese text",
                 _ => "no English text",
@@ -433,7 +436,6 @@ pub fn make_book(
     out: &Path,
     writer: &dyn BookWriter,
     spec: &BookSpec,
-    archive: &Archive,
     options: &WriteOptions,
     workers: &Workers,
 ) -> BookReport {
@@ -479,7 +481,7 @@ pub fn make_book(
     };
     for part in &mut parts {
         if let (Some(kind), Some(name)) = (kind, part.name.as_mut()) {
-            *name = archive.display(kind, name, spec.view.main_lang());
+            *name = spec.archive.display(kind, name, spec.view.main_lang());
         }
     }
     let spec = &spec.clone().with_member_creators(&metas);
@@ -563,8 +565,8 @@ mod tests {
             Plan { formats: vec![emit::find("md").unwrap()], views: vec![View::Bi], options: WriteOptions::default() };
         let root = OutputRoot::open(dir.path()).unwrap();
         let inputs = [
-            Input { path: PathBuf::from("x/a.md"), rel_dir: PathBuf::new() },
-            Input { path: PathBuf::from("y/a.md"), rel_dir: PathBuf::new() },
+            Input { path: PathBuf::from("x/a.md"), rel_dir: PathBuf::new(), archive: Arc::default() },
+            Input { path: PathBuf::from("y/a.md"), rel_dir: PathBuf::new(), archive: Arc::default() },
         ];
         let claims = claim_outputs(&inputs, &plan, &root);
         assert!(claims[0].is_ok());

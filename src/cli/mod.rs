@@ -371,8 +371,9 @@ fn book(args: BookArgs, styled: bool) -> anyhow::Result<i32> {
     });
     let workers = workers(args.work.jobs, 1, &mut messages);
     let creators = archive.author.iter().chain(&archive.publisher).take(1).cloned().collect();
-    let spec = BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort), creators };
-    let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &archive, &options, &workers);
+    let spec =
+        BookSpec { title, view: args.lang, group_by: group(args.group_by), sort: sort(args.sort), creators, archive };
+    let made = batch::make_book(&inputs, &args.out, book_writer, &spec, &options, &workers);
     reports.extend(made.inputs);
     let code = exit_code(messages.reports(&reports, "read"));
     let book_name = args.out.display().to_string();

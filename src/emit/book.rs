@@ -5,6 +5,7 @@
 //! Members come in through `Members`, which the batch driver implements over files: this module never
 //! touches the file system, and it holds at most `CHUNK` documents at a time.
 
+use crate::archive::Archive;
 use crate::diag::Diagnostic;
 use crate::ir::{Document, Metadata};
 use crate::select::{select_owned, Selected, View};
@@ -20,6 +21,8 @@ pub struct BookSpec {
     /// Who made the book: the archive file's author, else the members' speakers (or "Various" when there
     /// are many), filled in by the batch driver once it has read the members.
     pub creators: Vec<String>,
+    /// The archive file of the book's archive: how its slugs and editions are named.
+    pub archive: Archive,
 }
 
 /// More speakers than this make an anthology's creator "Various".
@@ -148,7 +151,7 @@ pub const CHUNK: usize = 8;
 pub fn chapters<T: Send, E>(
     indices: &[usize],
     members: &dyn Members,
-    view: View,
+    spec: &BookSpec,
     report: &mut BookReport,
     prepare: impl Fn(usize, Selected<'static>) -> T + Sync,
     mut take: impl FnMut(usize, T) -> Result<(), E>,
@@ -162,7 +165,7 @@ pub fn chapters<T: Send, E>(
         let load = |&k: &usize| {
             let outcome = match members.load(k) {
                 Err(why) => Loaded::Failed(why),
-                Ok(doc) => match select_owned(doc, view) {
+                Ok(doc) => match select_owned(doc, spec.view, &spec.archive) {
                     Some(selected) => Loaded::Ready(prepare(k, selected)),
                     None => Loaded::Skipped,
                 },
@@ -237,7 +240,14 @@ mod tests {
         chapters(
             &order,
             &members,
-            View::En,
+            &BookSpec {
+                title: "T".into(),
+                view: View::En,
+                group_by: GroupBy::None,
+                sort: SortBy::Date,
+                creators: Vec::new(),
+                archive: Archive::default(),
+            },
             &mut report,
             |k, sel| (k, sel.reader.title.clone()),
             |k, (k2, _)| {

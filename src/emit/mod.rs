@@ -54,7 +54,8 @@ pub fn book_formats() -> impl Iterator<Item = &'static str> {
 
 /// Select one view of `doc` and render it with `writer`: `None` when the document has nothing in that
 /// view's language. For several writers of one view, `select` once and call `Writer::write` for each, as
-/// the batch driver does, so the selection and the work the writers share are done once.
+/// the batch driver does, so the selection and the work the writers share are done once. A lone document
+/// belongs to no archive: its slugs are shown as words and its edition by the default labels.
 pub fn render(
     writer: &dyn Writer,
     doc: &Document,
@@ -62,7 +63,7 @@ pub fn render(
     options: &WriteOptions,
 ) -> Result<Option<Written>, EmitError> {
     let view = if writer.format().languages == Languages::WholeDocument { View::Bi } else { view };
-    let Some(selected) = select(doc, view) else { return Ok(None) };
+    let Some(selected) = select(doc, view, &crate::archive::Archive::default()) else { return Ok(None) };
     let mut out = std::io::Cursor::new(Vec::new());
     let diagnostics = writer.write(&selected, options, &mut out)?;
     Ok(Some(Written { bytes: out.into_inner(), diagnostics }))

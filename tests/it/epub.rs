@@ -573,6 +573,48 @@ fn an_archive_file_names_the_book_and_its_parts() {
     assert!(!bad.exists());
 }
 
+/// A converted transcript's title page names its tags and its edition as the archive file of its folder
+/// names them; a broken archive file is an error naming its line, and the transcripts still convert.
+#[test]
+fn the_archive_file_names_tags_and_editions_in_converted_books() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("archive");
+    fs::create_dir_all(&root).unwrap();
+    let text = fs::read_to_string(fixtures_dir().join("speaker_labels.md")).unwrap();
+    fs::write(root.join("a.md"), text.replacen("---\n", "---\ntags:\n  - city-water\n  - ai-coding\n", 1)).unwrap();
+    fs::write(
+        root.join("bitext.toml"),
+        "[tag.city-water]\nzh = \"城市与水\"\nen = \"Cities and Water\"\n\n[labels]\nbi = \"双语对照本\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let convert =
+        || bitext(&["convert", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", "epub", "-l", "bi,en", "-q"]);
+    let pages = |name: &str| -> String {
+        let files = entries(&out.join(name));
+        files
+            .iter()
+            .filter(|e| e.0.ends_with(".xhtml"))
+            .map(|e| String::from_utf8(e.2.clone()).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let result = convert();
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let bi = pages("a.epub");
+    assert!(bi.contains("城市与水、AI Coding"), "{bi}");
+    assert!(bi.contains("<p class=\"edition\">双语对照本</p>"), "{bi}");
+    let en = pages("a.en.epub");
+    assert!(en.contains("Cities and Water, AI Coding"), "{en}");
+    assert!(en.contains("<p class=\"edition\">English</p>"), "{en}");
+    fs::write(root.join("bitext.toml"), "[tag.city-water]\nzh = \"城市与水\"\nfr = \"Villes\"\n").unwrap();
+    fs::remove_dir_all(&out).unwrap();
+    let result = convert();
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
+    assert!(stderr(&result).contains("bitext.toml:3:"), "{}", stderr(&result));
+    assert!(pages("a.epub").contains("City Water、AI Coding"));
+}
+
 /// A sentence of thanks before the first heading is not a chapter: it shares the first section's page
 /// and has no invented contents entry (`开篇`).
 #[test]

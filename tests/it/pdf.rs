@@ -265,7 +265,7 @@ fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
         options.pdf.layout = Some(layout);
         for path in md_files(&corpus_dir()) {
             let doc = bitext::parse::parse(&fs::read(&path).unwrap(), "x.md").unwrap().doc;
-            let selected = bitext::select::select(&doc, View::Bi).unwrap();
+            let selected = bitext::select::select(&doc, View::Bi, &Default::default()).unwrap();
             let lines = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
             for (i, line) in lines.iter().enumerate() {
                 let first = line.chars().next().unwrap_or(' ');

@@ -396,7 +396,7 @@ fn a_long_transcript_costs_a_small_multiple_of_its_size_per_format() {
         let writer = bitext::emit::find(format).unwrap();
         let (written, cost) = measure(|| {
             let parsed = bitext::parse::parse(text.as_bytes(), "long.md").unwrap();
-            let selected = bitext::select::select(&parsed.doc, bitext::select::View::Bi).unwrap();
+            let selected = bitext::select::select(&parsed.doc, bitext::select::View::Bi, &Default::default()).unwrap();
             let mut out = Discard::default();
             writer.write(&selected, &Default::default(), &mut out).unwrap();
             out.len

@@ -168,7 +168,7 @@ impl BookWriter for Epub {
                 nav.push(NavEntry { level: 0, label: name.clone(), href });
             }
             let render = |k: usize, selected: Selected<'static>| Chapter::render(&selected, k, chapter_level);
-            chapters(&part.members, members, view, &mut report, render, |_, chapter| {
+            chapters(&part.members, members, spec, &mut report, render, |_, chapter| {
                 identities.push(chapter.identity);
                 dates.extend(chapter.date);
                 for tag in chapter.tags {
@@ -251,6 +251,7 @@ fn anthology_title_page(spec: &BookSpec, count: usize) -> String {
         let names: Vec<String> = spec.creators.iter().map(|c| xhtml::escaped(c)).collect();
         body.push_str(&format!("<p class=\"byline\">{}</p>\n", names.join(" · ")));
     }
-    body.push_str(&format!("<p class=\"date\">{line}</p>\n</section>\n"));
+    let edition = xhtml::escaped(spec.archive.label(spec.view.lang()));
+    body.push_str(&format!("<p class=\"date\">{line}</p>\n<p class=\"edition\">{edition}</p>\n</section>\n"));
     xhtml::page(xhtml::book_lang(spec.view), &spec.title, "../style.css", xhtml::body_class(spec.view), &body)
 }

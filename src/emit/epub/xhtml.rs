@@ -261,6 +261,7 @@ impl<'d> DocRenderer<'d> {
         if let Some(date) = &meta.date {
             let _ = writeln!(b, "<p class=\"date\">{}</p>", escaped(date));
         }
+        let _ = writeln!(b, "<p class=\"edition\">{}</p>", escaped(&reader.edition));
         if let Some(src) = meta.source.as_deref().filter(|s| is_web_link(s)) {
             let colon = label_colon(if view == View::En { Lang::En } else { Lang::Zh });
             let _ = writeln!(

@@ -107,6 +107,7 @@ impl Setter<'_> {
             about.push((spec.creators.join(" · "), Self::bold(info)));
         }
         about.push((count_line, muted));
+        about.push((spec.archive.label(spec.view.lang()).to_string(), muted));
         for (text, style) in about {
             let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Center);
             self.place_lines(lines, 0.0);
@@ -176,6 +177,7 @@ impl Setter<'_> {
         if let Some(d) = &m.date {
             info_lines.push((d.clone(), muted));
         }
+        info_lines.push((reader.edition.clone(), muted));
         if let Some(src) = m.source.as_deref().filter(|s| s.starts_with("http")) {
             info_lines.push((src.to_string(), muted));
         }

@@ -404,7 +404,7 @@ impl BookWriter for Pdf {
                 selected.document();
                 selected
             };
-            chapters(&part.members, members, spec.view, &mut report, prepare, |_, selected| {
+            chapters(&part.members, members, spec, &mut report, prepare, |_, selected| {
                 if let (Some(name), false) = (&part.name, opened) {
                     setter.part(name);
                     opened = true;

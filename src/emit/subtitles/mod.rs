@@ -383,7 +383,7 @@ mod tests {
         <p class=\"english-text\">**Ada**: The first sentence is here. The second one is short.</p>\n</details>\n";
 
     fn rendered(writer: &Subtitles, doc: &crate::ir::Document, view: View) -> String {
-        let selected = crate::select::select(doc, view).unwrap();
+        let selected = crate::select::select(doc, view, &Default::default()).unwrap();
         let mut out = std::io::Cursor::new(Vec::new());
         writer.write(&selected, &WriteOptions::default(), &mut out).unwrap();
         String::from_utf8(out.into_inner()).unwrap()
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn srt_and_vtt_of_one_view_share_one_track() {
         let doc = parse_str(SRC, "a.md").unwrap().doc;
-        let selected = crate::select::select(&doc, View::Zh).unwrap();
+        let selected = crate::select::select(&doc, View::Zh, &Default::default()).unwrap();
         SRT.write(&selected, &WriteOptions::default(), &mut std::io::Cursor::new(Vec::new())).unwrap();
         let before = selected.shared(|| -> Track { unreachable!("the SRT writer made the track") });
         VTT.write(&selected, &WriteOptions::default(), &mut std::io::Cursor::new(Vec::new())).unwrap();
