@@ -39,7 +39,13 @@ pub fn collect_inputs(args: &[PathBuf], options: &InputOptions) -> (Vec<Input>, 
                         .with_hint("choose another --out folder"),
                 )),
                 Ok(real) => {
-                    found.add(Input { path: arg.clone(), rel_dir: PathBuf::new(), archive: Arc::default() }, real)
+                    let input = Input {
+                        path: arg.clone(),
+                        rel_dir: PathBuf::new(),
+                        root: String::new(),
+                        archive: Arc::default(),
+                    };
+                    found.add(input, real)
                 }
                 Err(err) => found.cannot_read(arg, &err),
             },
@@ -112,6 +118,7 @@ impl Found<'_> {
 
     fn walk(&mut self, root: &Path) {
         let archive = self.archive_of(root);
+        let root_name = root_name(root);
         let hidden = |e: &walkdir::DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
         let (options, roots) = (self.options, self.roots);
         let mut skipped: Vec<FileReport> = Vec::new();
@@ -148,6 +155,7 @@ impl Found<'_> {
                                 let input = Input {
                                     path: path.to_path_buf(),
                                     rel_dir: rel_dir.to_path_buf(),
+                                    root: root_name.clone(),
                                     archive: Arc::clone(&archive),
                                 };
                                 self.add(input, real)
@@ -161,6 +169,13 @@ impl Found<'_> {
         }
         self.reports.extend(skipped);
     }
+}
+
+/// The name of an input folder as outputs record it: its own name, the same however the folder was named
+/// on the command line (`corpus`, `./corpus/`, `.` inside it).
+pub fn root_name(folder: &Path) -> String {
+    let real = fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// True for what lies in the output folder.

@@ -6,24 +6,26 @@
 //! folder only (`output`), and keeps going when a file fails. It never prints: the CLI reports what it
 //! returns, in input order.
 
+mod build;
+pub mod catalog;
 mod inputs;
+pub mod manifest;
 mod output;
 
-pub use inputs::{collect_inputs, InputOptions};
+pub use build::{build, catalog, request_stop, stop_requested, BuildOptions, BuildSummary};
+pub use inputs::{collect_inputs, root_name, InputOptions};
 pub use output::{remove_in_flight, OutputRoot};
 
 use crate::archive::{Archive, SlugKind};
 use crate::diag::{Diagnostic, Severity};
 use crate::emit::book::{plan_parts, BookSpec, GroupBy, Members};
 use crate::emit::{BookWriter, Languages, WriteOptions, Writer};
-use crate::ir::{Document, Lang, Metadata};
+use crate::ir::{Document, Metadata};
 use crate::parse;
-use crate::select::{select, View};
+use crate::select::View;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What to make of every input.
@@ -40,6 +42,8 @@ pub struct Input {
     pub path: PathBuf,
     /// Folder under the output folder that mirrors the input's place under the folder it was found in.
     pub rel_dir: PathBuf,
+    /// The name of the folder it was found in (`corpus`), empty for a file named on its own.
+    pub root: String,
     /// The archive file of the folder it was found in (the default for a file named on its own).
     pub archive: Arc<Archive>,
 }
@@ -51,6 +55,8 @@ pub struct FileReport {
     /// Files written, in the order they were made.
     pub outputs: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
+    /// True when every output was already up to date: nothing was parsed or written.
+    pub unchanged: bool,
     /// The source lines that diagnostics point at (line number, text), so they can be shown without
     /// keeping whole files in memory.
     pub lines: Vec<(u32, String)>,
@@ -58,7 +64,13 @@ pub struct FileReport {
 
 impl FileReport {
     pub fn new(input: &Path) -> Self {
-        FileReport { input: input.to_path_buf(), outputs: Vec::new(), diagnostics: Vec::new(), lines: Vec::new() }
+        FileReport {
+            input: input.to_path_buf(),
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+            unchanged: false,
+            lines: Vec::new(),
+        }
     }
 
     fn failing(input: &Path, why: Diagnostic) -> Self {
@@ -110,27 +122,6 @@ pub fn output_name(stem: &str, writer: &dyn Writer, view: View) -> String {
         _ if writer.format().languages == Languages::WholeDocument => format!("{stem}.{}", writer.extension()),
         other => format!("{stem}.{other}.{}", writer.extension()),
     }
-}
-
-/// The outputs to make for each input, grouped by view so that each view is selected once: (view,
-/// writers). A format that is the same in every language is made once, with the bilingual view.
-fn targets(plan: &Plan) -> Vec<(View, Vec<&'static dyn Writer>)> {
-    let mut by_view: Vec<(View, Vec<&'static dyn Writer>)> = Vec::new();
-    let mut add = |view: View, writer: &'static dyn Writer| match by_view.iter_mut().find(|(v, _)| *v == view) {
-        Some((_, writers)) => writers.push(writer),
-        None => by_view.push((view, vec![writer])),
-    };
-    for &writer in &plan.formats {
-        if writer.format().languages == Languages::WholeDocument {
-            add(View::Bi, writer);
-        } else {
-            for &view in &plan.views {
-                add(view, writer);
-            }
-        }
-    }
-    by_view.sort_by_key(|(v, _)| *v);
-    by_view
 }
 
 fn stem_of(path: &Path) -> String {
@@ -232,157 +223,28 @@ impl Workers {
     }
 }
 
-/// Convert every input into `root`, handing each report to `done` as soon as it and every earlier one
-/// are ready, in input order. Temporary files that killed runs left in `root` are swept first.
-pub fn convert_all(inputs: &[Input], plan: &Plan, root: &OutputRoot, workers: &Workers, done: impl FnMut(FileReport)) {
-    root.sweep_stale_temporaries();
-    let claims = claim_outputs(inputs, plan, root);
-    let work: Vec<(&Input, &Claim)> = inputs.iter().zip(claims.iter()).collect();
-    workers.map_in_order(&work, |(input, claim)| convert_one(input, claim, plan, root), done);
-}
-
-/// One output an input may write.
-struct Target {
-    /// Below the output folder.
-    rel: PathBuf,
-    writer: &'static dyn Writer,
-}
-
-/// The outputs one input may write, by view, or why it may write none.
-type Claim = Result<Vec<(View, Vec<Target>)>, Diagnostic>;
-
-/// The outputs each input may write, decided before any work starts: an output that another input already
-/// claims is refused for the later input.
-fn claim_outputs(inputs: &[Input], plan: &Plan, root: &OutputRoot) -> Vec<Claim> {
-    let mut owners: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let targets = targets(plan);
-    inputs
-        .iter()
-        .map(|input| {
-            let dir = safe_rel(&input.rel_dir);
-            let stem = stem_of(&input.path);
-            let mut claimed = Vec::new();
-            for (view, writers) in &targets {
-                let mut outputs = Vec::new();
-                for &writer in writers {
-                    let rel = dir.join(output_name(&stem, writer, *view));
-                    if let Some(owner) = owners.get(&rel) {
-                        let path = root.path().join(&rel);
-                        return Err(Diagnostic::error(
-                            0,
-                            format!("output {} is also the output of {}", path.display(), owner.display()),
-                        )
-                        .with_hint("convert one of them separately"));
-                    }
-                    outputs.push(Target { rel, writer });
-                }
-                claimed.push((*view, outputs));
-            }
-            for (_, outputs) in &claimed {
-                for target in outputs {
-                    owners.insert(target.rel.clone(), input.path.clone());
-                }
-            }
-            Ok(claimed)
-        })
-        .collect()
-}
-
-/// Keep only normal components, so nothing is ever written outside the output folder.
-fn safe_rel(rel: &Path) -> PathBuf {
-    rel.components().filter(|c| matches!(c, Component::Normal(_))).map(|c| c.as_os_str()).collect()
-}
-
-fn convert_one(input: &Input, claim: &Claim, plan: &Plan, root: &OutputRoot) -> FileReport {
-    let targets = match claim {
-        Ok(t) => t,
-        Err(why) => return FileReport::failing(&input.path, why.clone()),
-    };
-    let mut report = FileReport::new(&input.path);
-    let parsed = match read(input) {
-        Ok(parsed) => parsed,
-        Err((why, text)) => {
-            report.diagnostics.push(why);
-            if let Some(text) = text {
-                report.keep_lines(&text);
-            }
-            return report;
-        }
-    };
-    report.diagnostics = parsed.diagnostics;
-    // What the writers noticed, with the formats that noticed it: SRT and VTT of one view say the same.
-    let mut notes: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
-    let mut noted: HashMap<(u32, String), usize> = HashMap::new();
-    for (view, outputs) in targets {
-        let Some(selected) = select(&parsed.doc, *view, &input.archive) else {
-            let what = match view.lang() {
-                Some(Lang::Zh) => "no Chinese text",
-                _ => "no English text",
-            };
-            let formats: Vec<&str> = outputs.iter().map(|t| t.writer.name()).collect();
-            let message = format!("{what}; no `{view}` {} written", formats.join(", "));
-            report.diagnostics.push(Diagnostic::warning(0, message));
-            for target in outputs {
-                // A stale output from an earlier run would now be wrong: remove it.
-                root.remove(&target.rel);
-            }
-            continue;
-        };
-        for target in outputs {
-            // The writer writes straight into the output's temporary file; on any failure the file is
-            // thrown away and the writer's own error, with its causes, is what the report says.
-            let mut writer_failure = None;
-            let written = root.write_with(&target.rel, |file| {
-                let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, file);
-                let notes = target.writer.write(&selected, &plan.options, &mut buffered).map_err(|e| {
-                    let why = Diagnostic::error_chain(&e);
-                    let message = why.message.clone();
-                    writer_failure = Some(why);
-                    std::io::Error::other(message)
-                })?;
-                buffered.flush()?;
-                Ok(notes)
-            });
-            match written {
-                Ok(found) => {
-                    for d in found {
-                        let name = target.writer.name();
-                        match noted.get(&(d.line, d.message.clone())) {
-                            Some(&k) if notes[k].1.contains(&name) => {}
-                            Some(&k) => notes[k].1.push(name),
-                            None => {
-                                noted.insert((d.line, d.message.clone()), notes.len());
-                                notes.push((d, vec![name]));
-                            }
-                        }
-                    }
-                    report.outputs.push(root.path().join(&target.rel));
-                }
-                Err(why) => report.diagnostics.push(writer_failure.unwrap_or(why)),
-            }
-        }
-    }
-    for (d, formats) in notes {
-        let message = format!("{}: {}", formats.join(", "), d.message);
-        report.diagnostics.push(Diagnostic { message, ..d });
-    }
-    // Problems in the order of the lines they are about; what concerns the whole file first.
-    report.diagnostics.sort_by_key(|d| d.line);
-    report.keep_lines(&parsed.text);
-    report
-}
-
 /// Read and parse one input. On failure: the error, and the text when it was readable, so the report can
 /// show the line it points at.
 fn read(input: &Input) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
+    let bytes = read_bytes(input).map_err(|why| (why, None))?;
+    parse_input(input, bytes)
+}
+
+/// The bytes of one input, refused when it is larger than a transcript can be.
+fn read_bytes(input: &Input) -> Result<Vec<u8>, Diagnostic> {
     let path = input.path.as_path();
-    let cannot = |err: std::io::Error| (Diagnostic::error(0, format!("cannot read file: {err}")), None);
+    let cannot = |err: std::io::Error| Diagnostic::error(0, format!("cannot read file: {err}"));
     let size = fs::metadata(path).map_err(cannot)?.len();
     if size > parse::MAX_INPUT_BYTES as u64 {
         let too_large = parse::ParseError::TooLarge { size: size as usize, limit: parse::MAX_INPUT_BYTES };
-        return Err((too_large.to_diagnostic(), None));
+        return Err(too_large.to_diagnostic());
     }
-    let bytes = fs::read(path).map_err(cannot)?;
+    fs::read(path).map_err(cannot)
+}
+
+/// Parse the bytes of one input, and give the transcript its identity when the front matter names none.
+fn parse_input(input: &Input, bytes: Vec<u8>) -> Result<parse::Parsed, (Diagnostic, Option<String>)> {
+    let path = input.path.as_path();
     let mut parsed = parse::parse(&bytes, &path.to_string_lossy())
         .map_err(|err| (err.to_diagnostic(), String::from_utf8(bytes).ok()))?;
     let meta = &mut parsed.doc.meta;
@@ -550,30 +412,6 @@ mod tests {
         assert_eq!(output_name("talk", md, View::Bi), "talk.md");
         assert_eq!(output_name("talk", md, View::Zh), "talk.zh.md");
         assert_eq!(output_name("talk", json, View::En), "talk.json");
-    }
-
-    #[test]
-    fn relative_dirs_never_climb_out() {
-        assert_eq!(safe_rel(Path::new("../a/./b")), PathBuf::from("a/b"));
-        assert_eq!(safe_rel(Path::new("/etc")), PathBuf::from("etc"));
-    }
-
-    #[test]
-    fn colliding_outputs_are_refused_for_the_later_input() {
-        let dir = tempfile::tempdir().unwrap();
-        let plan =
-            Plan { formats: vec![emit::find("md").unwrap()], views: vec![View::Bi], options: WriteOptions::default() };
-        let root = OutputRoot::open(dir.path()).unwrap();
-        let inputs = [
-            Input { path: PathBuf::from("x/a.md"), rel_dir: PathBuf::new(), archive: Arc::default() },
-            Input { path: PathBuf::from("y/a.md"), rel_dir: PathBuf::new(), archive: Arc::default() },
-        ];
-        let claims = claim_outputs(&inputs, &plan, &root);
-        assert!(claims[0].is_ok());
-        match &claims[1] {
-            Err(why) => assert!(why.message.contains("also the output of x/a.md") && why.hint.is_some()),
-            Ok(_) => panic!("second input must not claim the same output"),
-        }
     }
 
     #[test]

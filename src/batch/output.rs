@@ -12,7 +12,7 @@
 
 use crate::diag::Diagnostic;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -156,7 +156,7 @@ impl OutputRoot {
             _ => return Err(Diagnostic::error(0, format!("{} is not a file name", rel.display()))),
         };
         let dir = self.folder(parent)?;
-        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let flags = OFlags::RDWR | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let (temp_name, fd) = loop {
             let n = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
             let temp_name = format!("{TEMP_PREFIX}{}-{}-{n}{TEMP_SUFFIX}", self.host, std::process::id());
@@ -193,6 +193,49 @@ impl OutputRoot {
         }
         unregister(&temp_path);
         result.map_err(|e| problem(&shown, "write", e))
+    }
+
+    /// [`OutputRoot::write_with`], also giving the size and SHA-256 (hex) of what was written, read back
+    /// from the temporary file before it takes its name.
+    pub fn write_recorded<T>(
+        &self,
+        rel: &Path,
+        fill: impl FnOnce(&mut File) -> io::Result<T>,
+    ) -> Result<(T, u64, String), Diagnostic> {
+        use sha2::{Digest, Sha256};
+        self.write_with(rel, |file| {
+            let value = fill(file)?;
+            file.flush()?;
+            file.seek(SeekFrom::Start(0))?;
+            let mut hasher = Sha256::new();
+            let mut buffer = vec![0u8; 64 * 1024];
+            let mut size = 0u64;
+            loop {
+                let n = file.read(&mut buffer)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+                size += n as u64;
+            }
+            Ok((value, size, super::manifest::hex(&hasher.finalize())))
+        })
+    }
+
+    /// The size of the regular file `rel` below the root, when there is one (a link is not followed).
+    pub fn size_of(&self, rel: &Path) -> Option<u64> {
+        std::fs::symlink_metadata(self.path.join(rel)).ok().filter(|m| m.file_type().is_file()).map(|m| m.len())
+    }
+
+    /// Remove the folders of `rel` below the root that are left empty, deepest first.
+    pub fn remove_empty_folders(&self, rel: &Path) {
+        let mut folder = rel.parent();
+        while let Some(f) = folder.filter(|f| !f.as_os_str().is_empty()) {
+            if std::fs::remove_dir(self.path.join(f)).is_err() {
+                break;
+            }
+            folder = f.parent();
+        }
     }
 
     /// Remove `rel` below the root when it is there (a stale output that would now be wrong). A link is

@@ -41,10 +41,17 @@ pub enum ColorArg {
 pub enum Command {
     /// Convert transcripts (files, folders walked for *.md, or - for standard input)
     #[command(after_help = "Outputs mirror the input folders under --out: <stem>.<ext> for bilingual, \
-<stem>.zh.<ext> and <stem>.en.<ext> for one language, <stem>.json for the IR.\n\nExamples:\n  \
-bitext convert corpus/ -o out\n  bitext convert a.md b.md -t md,txt,json -l zh,en -o out -j 4\n  \
-cat a.md | bitext convert - -t txt -l en")]
+<stem>.zh.<ext> and <stem>.en.<ext> for one language, <stem>.json for the IR. The output folder keeps a \
+manifest (bitext-manifest.json): a run rewrites only outputs whose input, options or theme changed, \
+removes the outputs of transcripts that are gone, and writes catalog.json, catalog.csv and opds.xml.\n\n\
+Examples:\n  bitext convert corpus/ -o out\n  bitext convert a.md b.md -t md,txt,json -l zh,en -o out -j 4\n  \
+bitext convert corpus/ -t epub,pdf -o /shared/out --shard 2/4   then: bitext catalog /shared/out\n  \
+bitext convert corpus/ -t epub -o out --watch\n  cat a.md | bitext convert - -t txt -l en")]
     Convert(ConvertArgs),
+    /// Write the catalog (catalog.json, catalog.csv, opds.xml) of an output folder built by sharded runs
+    #[command(after_help = "Folds the shards' parts of the manifest into bitext-manifest.json; fails, writing \
+nothing, when a shard's part is missing.\n\nExample:\n  bitext catalog /shared/out")]
+    Catalog(CatalogArgs),
     /// Make one book of many transcripts, EPUB or PDF: a title page, a part per group, a chapter per
     /// transcript, one table of contents and one glossary
     #[command(after_help = "The format comes from -t, else from the output's extension (.epub or .pdf).\n\n\
@@ -84,9 +91,35 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub work: WorkArgs,
     #[command(flatten)]
+    pub build: BuildArgs,
+    #[command(flatten)]
     pub style: StyleArgs,
     #[command(flatten)]
     pub subtitles: SubtitleArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How an archive build goes: incremental unless forced, whole or one shard, once or watching.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Rebuild every output, even those the manifest says are up to date
+    #[arg(long)]
+    pub force: bool,
+    /// Convert only shard K of N (by each transcript's path under its folder); N runs, on one machine or
+    /// many, then `bitext catalog OUT`, build what one run builds
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::batch::manifest::Shard>,
+    /// After the build, keep watching the inputs and rebuild what changes, until Ctrl-C
+    #[arg(short, long, conflicts_with = "shard")]
+    pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// The output folder of the sharded runs
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -242,7 +275,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Print errors and the summary only, no warnings
+    /// Print errors and the summary only: no warnings, no progress bar
     #[arg(short, long)]
     pub quiet: bool,
 }

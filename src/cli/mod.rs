@@ -3,21 +3,21 @@
 //! input and output.
 
 mod args;
+mod build;
 mod report;
 
 pub use args::{
-    BookArgs, CheckArgs, Cli, ColorArg, Command, ConvertArgs, GroupArg, ReportArgs, SortArg, StyleArgs, SubtitleArgs,
-    WorkArgs,
+    BookArgs, BuildArgs, CatalogArgs, CheckArgs, Cli, ColorArg, Command, ConvertArgs, GroupArg, ReportArgs, SortArg,
+    StyleArgs, SubtitleArgs, WorkArgs,
 };
 
-use crate::archive::{humanized, Archive};
+use crate::archive::Archive;
 use crate::batch::{self, FileReport, InputOptions, OutputRoot, Plan, Workers};
 use crate::diag::Diagnostic;
 use crate::emit::book::{BookSpec, GroupBy, SortBy};
 use crate::emit::pdf::{FontRequest, FontSet, PdfOptions};
 use crate::emit::subtitles::{read_captions, Captions, SubtitleOptions};
 use crate::emit::{self, Uses, WriteOptions, Writer};
-use crate::ir::Lang;
 use crate::parse;
 use crate::select::View;
 use crate::theme::{Layout, Theme};
@@ -34,8 +34,11 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> i32 {
-    if matches!(cli.command, Command::Convert(_) | Command::Book(_)) {
-        remove_temporaries_on_interrupt();
+    match &cli.command {
+        // A build stops between transcripts on the first signal, so that its manifest stays true.
+        Command::Convert(args) if !args.inputs.iter().any(|p| p.as_os_str() == "-") => on_signals(true),
+        Command::Convert(_) | Command::Book(_) | Command::Catalog(_) => on_signals(false),
+        _ => {}
     }
     let styled = match cli.color {
         ColorArg::Always => true,
@@ -46,6 +49,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Convert(args) => convert(args, styled),
         Command::Book(args) => book(args, styled),
         Command::Check(args) => check(args, styled),
+        Command::Catalog(args) => build::catalog(&args.out, &mut Messages::new(args.report.quiet, styled)),
         Command::Formats => formats(),
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -69,14 +73,19 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// On SIGINT or SIGTERM, remove the temporary files being written and exit 130 or 143: an interrupted
-/// run leaves its outputs whole or untouched. Without a thread to watch for signals (the system would
-/// not start one), the default actions stay in place.
-fn remove_temporaries_on_interrupt() {
+/// On SIGINT or SIGTERM, exit 130 or 143 leaving outputs whole or untouched. With `graceful` (an archive
+/// build) the first signal stops the build between transcripts: those under way finish, the manifest is
+/// written, and the run exits then; a second signal, or any signal otherwise, removes the temporary
+/// files being written and exits at once. Without a thread to watch for signals (the system would not
+/// start one), the default actions stay in place.
+fn on_signals(graceful: bool) {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else { return };
     let watcher = move || {
-        if let Some(signal) = signals.forever().next() {
+        for signal in signals.forever() {
+            if graceful && build::stop_on(signal) {
+                continue;
+            }
             batch::remove_in_flight();
             std::process::exit(128 + signal);
         }
@@ -183,19 +192,18 @@ fn convert(args: ConvertArgs, styled: bool) -> anyhow::Result<i32> {
     let mut options = write_options(&args.style, uses)?;
     options.subtitles = subtitle_options(&args.subtitles, uses)?;
     let root = OutputRoot::open(&args.out).map_err(fatal)?;
-    let found = InputOptions { follow: args.work.follow, exclude: Some(root.canonical().to_path_buf()) };
-    let (inputs, reports) = batch::collect_inputs(&args.inputs, &found);
-    if inputs.is_empty() && reports.is_empty() {
-        anyhow::bail!("no *.md files found in the given folders");
-    }
     let mut messages = Messages::new(args.report.quiet, styled);
     let workers = workers(args.work.jobs, 2, &mut messages);
     let plan = Plan { formats, views, options };
-    for report in &reports {
-        messages.report(report);
-    }
-    batch::convert_all(&inputs, &plan, &root, &workers, |report| messages.report(&report));
-    Ok(exit_code(messages.summary("converted")))
+    let run = build::Run {
+        inputs: &args.inputs,
+        follow: args.work.follow,
+        quiet: args.report.quiet,
+        force: args.build.force,
+        shard: args.build.shard,
+        watch: args.build.watch,
+    };
+    build::convert_archive(&run, &plan, &root, &workers, &mut messages)
 }
 
 fn exit_code(failed: usize) -> i32 {
@@ -260,10 +268,12 @@ fn read_stdin(name: &str, messages: &mut Messages) -> anyhow::Result<Option<pars
 
 /// What the chosen formats use, together.
 fn uses_of(formats: &[&'static dyn Writer]) -> Uses {
-    formats
-        .iter()
-        .map(|w| w.format().uses)
-        .fold(Uses::default(), |a, b| Uses { pdf: a.pdf || b.pdf, subtitles: a.subtitles || b.subtitles })
+    formats.iter().map(|w| w.format().uses).fold(Uses::default(), |a, b| Uses {
+        pdf: a.pdf || b.pdf,
+        subtitles: a.subtitles || b.subtitles,
+        theme: a.theme || b.theme,
+        archive: a.archive || b.archive,
+    })
 }
 
 /// The subtitle settings; the caption track is read only when a subtitle format was asked for.
@@ -360,15 +370,7 @@ fn book(args: BookArgs, styled: bool) -> anyhow::Result<i32> {
         None => Archive::default(),
     };
     let lang = args.lang.main_lang();
-    let title = args.title.clone().or_else(|| archive.title(lang).map(str::to_string)).unwrap_or_else(|| {
-        root.as_deref().and_then(|p| p.file_name().map(|n| humanized(&n.to_string_lossy()))).unwrap_or_else(|| {
-            if lang == Lang::En {
-                "Anthology".into()
-            } else {
-                "文集".into()
-            }
-        })
-    });
+    let title = args.title.clone().unwrap_or_else(|| build::archive_title(&archive, root.as_deref(), lang));
     let workers = workers(args.work.jobs, 1, &mut messages);
     let creators = archive.author.iter().chain(&archive.publisher).take(1).cloned().collect();
     let spec =

@@ -85,6 +85,7 @@ impl Messages {
             }
         }
         self.tally.files += 1;
+        self.tally.unchanged += usize::from(report.unchanged);
         self.tally.warnings += report.warnings();
         self.tally.outputs += report.outputs.len();
         self.tally.failed += usize::from(report.failed());
@@ -93,10 +94,29 @@ impl Messages {
     /// The one-line summary of the reports so far (`verb` is what happened to the files: converted,
     /// checked, read); returns how many files failed.
     pub fn summary(&mut self, verb: &str) -> usize {
-        let Tally { files, failed, warnings, outputs } = self.tally;
+        let Tally { files, failed, warnings, outputs, unchanged } = self.tally;
         let made = if verb == "converted" { format!(" ({})", count(outputs, "output")) } else { String::new() };
-        let ok = files - failed;
+        let ok = files - failed - unchanged;
         self.say(&format!("{verb} {}{made}, {failed} failed, {}", count(ok, "file"), count(warnings, "warning")));
+        failed
+    }
+
+    /// The summary of an archive build: what was converted, what was already up to date, what was
+    /// removed (`converted 3 files (27 outputs), 989 unchanged, 9 outputs removed, 0 failed, 0 warnings`);
+    /// returns how many files failed. The tally starts again afterwards.
+    pub fn build_summary(&mut self, removed: usize) -> usize {
+        let Tally { files, failed, warnings, outputs, unchanged } = self.tally;
+        let mut line =
+            format!("converted {} ({})", count(files - failed - unchanged, "file"), count(outputs, "output"));
+        if unchanged > 0 {
+            line.push_str(&format!(", {unchanged} unchanged"));
+        }
+        if removed > 0 {
+            line.push_str(&format!(", {} removed", count(removed, "output")));
+        }
+        line.push_str(&format!(", {failed} failed, {}", count(warnings, "warning")));
+        self.say(&line);
+        self.tally = Tally::default();
         failed
     }
 }
@@ -108,6 +128,8 @@ struct Tally {
     failed: usize,
     warnings: usize,
     outputs: usize,
+    /// Files whose outputs were all up to date.
+    unchanged: usize,
 }
 
 /// `1 file`, `2 files`.

@@ -25,6 +25,11 @@ pub(crate) fn edition_key(doc: &Document, view: View, format: &str) -> [u8; 16] 
     key(&[b"bitext edition", &identity(doc), view.name().as_bytes(), format.as_bytes()])
 }
 
+/// A transcript's own identifier, whatever its editions: what an archive's catalog calls it.
+pub fn transcript_urn(doc: &Document) -> String {
+    urn_uuid(key(&[b"bitext transcript", &identity(doc)]))
+}
+
 /// The 16 bytes that identify an anthology: its title and its members' identities, in order.
 pub(crate) fn anthology_key(title: &str, members: &[Vec<u8>], view: View, format: &str) -> [u8; 16] {
     let mut parts: Vec<&[u8]> = vec![b"bitext anthology", title.as_bytes(), view.name().as_bytes(), format.as_bytes()];

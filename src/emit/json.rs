@@ -12,7 +12,7 @@ static FORMAT: Format = Format {
     extension: "json",
     description: "the intermediate representation as versioned JSON (one file per input)",
     languages: Languages::WholeDocument,
-    uses: Uses { pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false, theme: false, archive: false },
     binary: false,
 };
 

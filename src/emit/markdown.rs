@@ -19,7 +19,7 @@ static FORMAT: Format = Format {
     extension: "md",
     description: "markdown: bilingual (canonical <details> form), Chinese-only or English-only",
     languages: Languages::PerView,
-    uses: Uses { pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false, theme: false, archive: false },
     binary: false,
 };
 

@@ -23,6 +23,7 @@ mod writer;
 use crate::ir::Document;
 use crate::select::{select, View};
 
+pub use identity::transcript_urn;
 pub use markdown::escape_inline_text;
 pub use writer::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer, Written};
 

@@ -18,7 +18,7 @@ static FORMAT: Format = Format {
     extension: "txt",
     description: "plain reading text, bilingual or one language",
     languages: Languages::PerView,
-    uses: Uses { pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false, theme: false, archive: false },
     binary: false,
 };
 

@@ -46,14 +46,19 @@ pub enum Languages {
     WholeDocument,
 }
 
-/// The costly options a writer reads beyond the clock and the theme, so that the CLI prepares them
-/// (finds and parses fonts, reads a caption track) only when a chosen format needs them.
+/// What a writer's output depends on beyond the transcript and the clock: the CLI prepares the costly
+/// options (finds and parses fonts, reads a caption track) only when a chosen format needs them, and an
+/// archive build rebuilds an output only when something it depends on changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Uses {
     /// Fonts, paper size and layout (`WriteOptions::pdf`).
     pub pdf: bool,
     /// Subtitle timing and line lengths (`WriteOptions::subtitles`).
     pub subtitles: bool,
+    /// The theme (`WriteOptions::theme`): style sheet, PDF style, subtitle styles.
+    pub theme: bool,
+    /// The archive file's names for tags and editions (`ReaderMeta::tags`, `ReaderMeta::edition`).
+    pub archive: bool,
 }
 
 /// Options for every writer of a run: what comes from outside (the clock, the theme, fonts, a caption
@@ -68,6 +73,24 @@ pub struct WriteOptions {
     pub pdf: PdfOptions,
     /// Timing and line limits of subtitles.
     pub subtitles: SubtitleOptions,
+}
+
+impl WriteOptions {
+    /// Everything in these options that an output of a format with `uses` depends on, as text: two runs
+    /// whose fingerprints agree write the same bytes from the same transcript. The clock is always in it.
+    pub fn fingerprint(&self, uses: Uses) -> String {
+        let mut print = format!("epoch={:?}", self.source_date_epoch);
+        if uses.theme {
+            print.push_str(&format!("\ntheme={:?}", self.theme));
+        }
+        if uses.pdf {
+            print.push_str(&format!("\npdf={:?}", self.pdf));
+        }
+        if uses.subtitles {
+            print.push_str(&format!("\nsubtitles={:?}", self.subtitles));
+        }
+        print
+    }
 }
 
 /// Why a writer produced nothing. The source error is kept for the report's chain of causes.

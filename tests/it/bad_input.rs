@@ -24,7 +24,7 @@ fn list(dir: &Path) -> Vec<String> {
             let e = e.unwrap();
             if e.file_type().unwrap().is_dir() {
                 names.extend(list(&e.path()));
-            } else {
+            } else if !crate::support::is_build_record(&e.path()) {
                 names.push(e.file_name().to_string_lossy().into_owned());
             }
         }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern. The real corpus is read from
 //! `../shared/corpus` (or `$BITEXT_CORPUS`), never copied into the repository.
 
+mod archive_build;
 mod bad_input;
 mod corpus;
 mod epub;

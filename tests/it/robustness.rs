@@ -15,7 +15,11 @@ fn example() -> String {
 
 /// Every file below `dir`, relative, sorted.
 fn tree(dir: &Path) -> Vec<String> {
-    let mut out: Vec<String> = walk(dir).iter().map(|p| p.strip_prefix(dir).unwrap().display().to_string()).collect();
+    let mut out: Vec<String> = walk(dir)
+        .iter()
+        .filter(|p| !crate::support::is_build_record(p))
+        .map(|p| p.strip_prefix(dir).unwrap().display().to_string())
+        .collect();
     out.sort();
     out
 }
@@ -162,10 +166,11 @@ fn the_output_folder_is_never_read_as_input() {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(fixtures_dir().join("timestamps.md"), dir.path().join("t.md")).unwrap();
     let out = dir.path().join("out");
-    for _ in 0..3 {
+    for run in 0..3 {
         let result = convert(&[dir.path()], &out, &["-l", "bi,zh"]);
         assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
-        assert!(stderr(&result).contains("converted 1 file"), "{}", stderr(&result));
+        let said = if run == 0 { "converted 1 file" } else { "converted 0 files (0 outputs), 1 unchanged" };
+        assert!(stderr(&result).contains(said), "{}", stderr(&result));
     }
     assert_eq!(tree(&out), ["t.md", "t.zh.md"]);
 }

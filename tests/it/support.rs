@@ -34,6 +34,12 @@ pub fn md_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The files an archive build keeps beside its outputs: the manifest, its shards' parts and the catalog.
+pub fn is_build_record(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.starts_with("bitext-manifest") || matches!(name.as_str(), "catalog.json" | "catalog.csv" | "opds.xml")
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -27,7 +27,7 @@ static FORMAT: Format = Format {
     extension: "epub",
     description: "EPUB 3 e-book: bilingual, Chinese-only or English-only, themed (--theme)",
     languages: Languages::PerView,
-    uses: Uses { pdf: false, subtitles: false },
+    uses: Uses { pdf: false, subtitles: false, theme: true, archive: true },
     binary: true,
 };
 

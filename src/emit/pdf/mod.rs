@@ -39,7 +39,7 @@ static FORMAT: Format = Format {
     description:
         "PDF with embedded subset fonts: bilingual (--layout interleaved|parallel), Chinese-only or English-only",
     languages: Languages::PerView,
-    uses: Uses { pdf: true, subtitles: false },
+    uses: Uses { pdf: true, subtitles: false, theme: true, archive: true },
     binary: true,
 };
 

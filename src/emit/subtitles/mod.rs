@@ -47,7 +47,7 @@ static SRT_FORMAT: Format = Format {
     extension: "srt",
     description: "SubRip subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
     languages: Languages::Paired,
-    uses: Uses { pdf: false, subtitles: true },
+    uses: Uses { pdf: false, subtitles: true, theme: false, archive: false },
     binary: false,
 };
 
@@ -56,7 +56,7 @@ static VTT_FORMAT: Format = Format {
     extension: "vtt",
     description: "WebVTT subtitles: Chinese, English, or both in one cue (--wpm, --duration, --align)",
     languages: Languages::Paired,
-    uses: Uses { pdf: false, subtitles: true },
+    uses: Uses { pdf: false, subtitles: true, theme: false, archive: false },
     binary: false,
 };
 
@@ -70,7 +70,7 @@ static ASS_FORMAT: Format = Format {
     extension: "ass",
     description: "Advanced SubStation Alpha subtitles styled by the theme: Chinese above English in one cue",
     languages: Languages::Paired,
-    uses: Uses { pdf: false, subtitles: true },
+    uses: Uses { pdf: false, subtitles: true, theme: true, archive: false },
     binary: false,
 };
 
