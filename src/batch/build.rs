@@ -84,7 +84,7 @@ pub fn build(
     root.sweep_stale_temporaries();
     let (mut manifest, parts) = manifest::load(root.path()).map_err(|e| {
         Diagnostic::error(0, format!("cannot read the manifest {e}"))
-            .with_hint("remove it (and catalog files) to rebuild the folder from scratch")
+            .with_hint("remove it to rebuild the folder from scratch (outputs of gone transcripts then stay)")
     })?;
     let inputs: Vec<&Input> = inputs.iter().filter(|i| options.shard.contains(&stem_key(i))).collect();
     start(inputs.len());

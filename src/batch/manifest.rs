@@ -198,10 +198,9 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, M
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(ManifestError { path: path.display().to_string(), why: e.to_string() }),
     };
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| ManifestError {
-        path: path.display().to_string(),
-        why: format!("line {}: {e}; remove it to rebuild everything", e.line()),
-    })
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ManifestError { path: path.display().to_string(), why: format!("line {}: {e}", e.line()) })
 }
 
 #[cfg(test)]

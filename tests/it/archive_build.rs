@@ -166,6 +166,26 @@ fn gone_transcripts_lose_their_outputs_and_nothing_else_is_touched() {
 }
 
 #[test]
+fn a_damaged_manifest_stops_the_run_with_its_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("talks");
+    archive(&root, 2, 2);
+    let out = dir.path().join("out");
+    ok(&convert(&[&root], &out, &["-q"]));
+    let manifest = out.join("bitext-manifest.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replacen("\"transcripts\"", "\"transcripts\" oops", 1)).unwrap();
+    fs::remove_file(out.join("ocean/0000-talk.md")).unwrap();
+    let result = convert(&[&root], &out, &["-q"]);
+    assert_eq!(result.status.code(), Some(2), "{}", stderr(&result));
+    assert!(stderr(&result).contains("bitext-manifest.json: line 3"), "{}", stderr(&result));
+    assert!(!out.join("ocean/0000-talk.md").exists(), "nothing is written when the manifest cannot be read");
+    fs::remove_file(&manifest).unwrap();
+    ok(&convert(&[&root], &out, &["-q"]));
+    assert!(out.join("ocean/0000-talk.md").exists());
+}
+
+#[test]
 fn a_theme_change_rebuilds_books_and_not_markdown() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("talks");
