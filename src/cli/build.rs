@@ -145,9 +145,12 @@ impl Progress {
         let bar = shown.then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(10));
             let style = ProgressStyle::with_template(
-                "{bar:32.cyan/blue} {pos}/{len} files  {per_sec:.dim}  {eta} left  {msg:.red}",
+                "{bar:32.cyan/blue} {pos}/{len} files  {rate:.dim}  {eta} left  {msg:.red}",
             )
             .expect("a valid template")
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} files/s", state.per_sec());
+            })
             .progress_chars("━╸─");
             bar.set_style(style);
             bar
