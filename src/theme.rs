@@ -16,6 +16,8 @@ pub struct Theme {
     pub name: String,
     /// The style sheet of EPUB books.
     pub epub_css: String,
+    /// The style sheet of the archive's website (`bitext site`).
+    pub site_css: String,
     /// How PDFs are set.
     pub pdf: PdfStyle,
     /// How ASS subtitles look.
@@ -26,6 +28,7 @@ pub struct Theme {
 struct Builtin {
     name: &'static str,
     epub_css: &'static str,
+    site_css: &'static str,
     pdf: &'static str,
     subtitles: &'static str,
 }
@@ -34,12 +37,14 @@ const BUILTIN: &[Builtin] = &[
     Builtin {
         name: "classic",
         epub_css: include_str!("../themes/classic/epub.css"),
+        site_css: include_str!("../themes/classic/site.css"),
         pdf: include_str!("../themes/classic/pdf.yaml"),
         subtitles: include_str!("../themes/classic/subtitles.yaml"),
     },
     Builtin {
         name: "modern",
         epub_css: include_str!("../themes/modern/epub.css"),
+        site_css: include_str!("../themes/modern/site.css"),
         pdf: include_str!("../themes/modern/pdf.yaml"),
         subtitles: include_str!("../themes/modern/subtitles.yaml"),
     },
@@ -287,7 +292,9 @@ pub enum ThemeError {
     Unknown { name: String, known: String },
     #[error("cannot read theme {path}: {message}")]
     Unreadable { path: String, message: String },
-    #[error("theme folder {path} holds none of theme.yaml, epub.css, pdf.yaml, subtitles.yaml; add at least one")]
+    #[error(
+        "theme folder {path} holds none of theme.yaml, epub.css, site.css, pdf.yaml, subtitles.yaml; add at least one"
+    )]
     Empty { path: String },
 }
 
@@ -314,7 +321,13 @@ impl Theme {
         let origin = format!("built-in theme {name}");
         let pdf = PdfStyle::parse(b.pdf, &origin).ok()?;
         let subtitles = SubtitleStyle::parse(b.subtitles, &origin).ok()?;
-        Some(Theme { name: b.name.to_string(), epub_css: b.epub_css.to_string(), pdf, subtitles })
+        Some(Theme {
+            name: b.name.to_string(),
+            epub_css: b.epub_css.to_string(),
+            site_css: b.site_css.to_string(),
+            pdf,
+            subtitles,
+        })
     }
 
     /// A built-in theme by name, or a theme folder. A folder holds any of `theme.yaml` (`base: NAME`, the
@@ -339,8 +352,8 @@ impl Theme {
             }
         };
         let (settings, css, pdf) = (read("theme.yaml")?, read("epub.css")?, read("pdf.yaml")?);
-        let subtitles = read("subtitles.yaml")?;
-        if settings.is_none() && css.is_none() && pdf.is_none() && subtitles.is_none() {
+        let (subtitles, site) = (read("subtitles.yaml")?, read("site.css")?);
+        if settings.is_none() && css.is_none() && pdf.is_none() && subtitles.is_none() && site.is_none() {
             return Err(ThemeError::Empty { path: dir.display().to_string() });
         }
         let base_name = match &settings {
@@ -365,8 +378,9 @@ impl Theme {
             None => SubtitleStyle::parse(base.subtitles, &builtin)?,
         };
         let epub_css = css.map_or_else(|| base.epub_css.to_string(), |(css, _)| css);
+        let site_css = site.map_or_else(|| base.site_css.to_string(), |(css, _)| css);
         let name = dir.file_name().map_or_else(|| name_or_dir.to_string(), |n| n.to_string_lossy().into_owned());
-        Ok(Theme { name, epub_css, pdf, subtitles })
+        Ok(Theme { name, epub_css, site_css, pdf, subtitles })
     }
 }
 

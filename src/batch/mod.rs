@@ -11,10 +11,12 @@ pub mod catalog;
 mod inputs;
 pub mod manifest;
 mod output;
+mod site;
 
 pub use build::{build, catalog, request_stop, stop_requested, BuildOptions, BuildSummary};
 pub use inputs::{collect_inputs, root_name, InputOptions};
 pub use output::{remove_in_flight, OutputRoot};
+pub use site::{build_site, SitePlan, SiteSummary};
 
 use crate::archive::{Archive, SlugKind};
 use crate::diag::{Diagnostic, Severity};

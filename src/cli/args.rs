@@ -58,6 +58,13 @@ nothing, when a shard's part is missing.\n\nExample:\n  bitext catalog /shared/o
 Examples:\n  bitext book corpus/ -o archive.epub\n  bitext book corpus/ -o archive.pdf --paper a5\n  \
 bitext book corpus/ -o archive.en.epub --lang en --group-by speaker --sort title --title \"Talks\"")]
     Book(BookArgs),
+    /// Make a website of an archive: a page per transcript with a language switch, pages by category,
+    /// area, speaker, person, tag and year, and search in Chinese and English
+    #[command(after_help = "Every link is relative and nothing is loaded from elsewhere: the folder works on any \
+static host. A rebuild writes only the files whose bytes change.\n\nExamples:\n  \
+bitext site corpus/ -o site\n  bitext site corpus/ -o site --downloads epub,pdf --base-url https://example.org/talks/\n  \
+bitext site corpus/ -o site --serve 8000")]
+    Site(SiteArgs),
     /// Report problems in transcripts without writing anything; exits 1 if any input has an error
     #[command(after_help = "Example:\n  bitext check corpus/ --quiet")]
     Check(CheckArgs),
@@ -113,6 +120,36 @@ pub struct BuildArgs {
     /// After the build, keep watching the inputs and rebuild what changes, until Ctrl-C
     #[arg(short, long, conflicts_with = "shard")]
     pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Transcript files or folders (walked for *.md)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder
+    #[arg(short, long, value_name = "DIR", default_value = "bitext-site")]
+    pub out: PathBuf,
+    /// The site's title (default: the archive's bitext.toml title, else the input folder's name as words)
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+    /// Where the site will be served, for canonical links (https://example.org/talks/)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Formats to offer for download on every transcript's page, in every language (epub,pdf,srt,vtt,md,...)
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',')]
+    pub downloads: Vec<String>,
+    /// After building, serve the site on 127.0.0.1 (port 8000 unless given) and rebuild when inputs change
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "8000")]
+    pub serve: Option<u16>,
+    #[command(flatten)]
+    pub work: WorkArgs,
+    #[command(flatten)]
+    pub style: StyleArgs,
+    #[command(flatten)]
+    pub subtitles: SubtitleArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]

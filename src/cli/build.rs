@@ -25,7 +25,7 @@ pub(super) fn stop_on(signal: i32) -> bool {
 }
 
 /// The exit code of a run a signal stopped (128 + its number), if one did.
-fn stopped() -> Option<i32> {
+pub(super) fn stopped() -> Option<i32> {
     match STOPPED_BY.load(Ordering::SeqCst) {
         0 => None,
         signal => Some(128 + signal),
@@ -67,11 +67,13 @@ pub(super) fn convert_archive(
     }
     // Watching: later builds are never forced.
     let options = BuildOptions { force: false, ..options };
-    watch(run, root.canonical(), messages, |messages| build_once(run, plan, root, &options, workers, messages, false))
+    watch(run.inputs, root.canonical(), messages, |messages| {
+        build_once(run, plan, root, &options, workers, messages, false)
+    })
 }
 
 /// The archive's title: the archive file's in `lang`, else the folder's name read as a title.
-pub(super) fn archive_title(archive: &Archive, folder: Option<&Path>, lang: Lang) -> String {
+pub(crate) fn archive_title(archive: &Archive, folder: Option<&Path>, lang: Lang) -> String {
     if let Some(title) = archive.title(lang) {
         return title.to_string();
     }
@@ -192,8 +194,8 @@ impl Progress {
 
 /// After a build, watch the inputs and build again when they change, until a signal stops the run.
 /// Changes inside the output folder are not changes to the inputs.
-fn watch(
-    run: &Run<'_>,
+pub(super) fn watch(
+    inputs: &[PathBuf],
     out: &Path,
     messages: &mut Messages,
     mut rebuild: impl FnMut(&mut Messages) -> anyhow::Result<i32>,
@@ -202,7 +204,7 @@ fn watch(
     let (sender, events) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher =
         notify::recommended_watcher(sender).map_err(|e| anyhow::anyhow!("cannot watch the inputs: {e}"))?;
-    for input in run.inputs {
+    for input in inputs {
         let mode = if input.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
         watcher.watch(input, mode).map_err(|e| anyhow::anyhow!("cannot watch {}: {e}", input.display()))?;
     }

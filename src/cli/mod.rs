@@ -5,10 +5,11 @@
 mod args;
 mod build;
 mod report;
+mod site;
 
 pub use args::{
-    BookArgs, BuildArgs, CatalogArgs, CheckArgs, Cli, ColorArg, Command, ConvertArgs, GroupArg, ReportArgs, SortArg,
-    StyleArgs, SubtitleArgs, WorkArgs,
+    BookArgs, BuildArgs, CatalogArgs, CheckArgs, Cli, ColorArg, Command, ConvertArgs, GroupArg, ReportArgs, SiteArgs,
+    SortArg, StyleArgs, SubtitleArgs, WorkArgs,
 };
 
 use crate::archive::Archive;
@@ -37,7 +38,8 @@ pub fn run(cli: Cli) -> i32 {
     match &cli.command {
         // A build stops between transcripts on the first signal, so that its manifest stays true.
         Command::Convert(args) if !args.inputs.iter().any(|p| p.as_os_str() == "-") => on_signals(true),
-        Command::Convert(_) | Command::Book(_) | Command::Catalog(_) => on_signals(false),
+        Command::Site(args) if args.serve.is_some() => on_signals(true),
+        Command::Convert(_) | Command::Book(_) | Command::Catalog(_) | Command::Site(_) => on_signals(false),
         _ => {}
     }
     let styled = match cli.color {
@@ -50,6 +52,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Book(args) => book(args, styled),
         Command::Check(args) => check(args, styled),
         Command::Catalog(args) => build::catalog(&args.out, &mut Messages::new(args.report.quiet, styled)),
+        Command::Site(args) => site::site(args, styled),
         Command::Formats => formats(),
         Command::Completions { shell } => {
             let mut script = Vec::new();

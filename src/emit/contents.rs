@@ -52,7 +52,7 @@ pub(crate) fn is_short_opening(section: &Section, rest: &[Section]) -> bool {
 /// The first words of a paragraph, for a table-of-contents entry of a section without a heading: about
 /// 48 characters of English ending at a word, or 18 of Chinese never ending inside a Latin word; `lang` is
 /// the side of the segment the text is from.
-fn excerpt(text: &str, lang: Lang) -> String {
+pub(crate) fn excerpt(text: &str, lang: Lang) -> String {
     // One line of words: line breaks and speaker-change marks are not for a contents entry.
     let text = text.replace(">> ", " ").split_whitespace().collect::<Vec<_>>().join(" ");
     let text = text.as_str();

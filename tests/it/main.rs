@@ -15,5 +15,6 @@ mod project;
 mod robustness;
 mod roundtrip;
 mod roundtrip_prop;
+mod site;
 mod subtitles;
 mod support;

@@ -7,9 +7,9 @@
 //! arrive through a loader the caller supplies.
 
 mod package;
-mod xhtml;
 
 use super::book::{chapters, BookReport, BookSpec, Members, Part};
+use super::html::{self, glossary_page, glossary_title, DocRenderer, Flavor, GlossaryEntry, NavEntry};
 use super::stamp::{is_w3c_date, modified_stamp};
 use super::{BookWriter, EmitError, Format, Languages, Sink, Uses, WriteOptions, Writer};
 use crate::diag::Diagnostic;
@@ -17,7 +17,6 @@ use crate::emit::identity::{anthology_key, edition_key, identity, urn_uuid};
 use crate::select::{Selected, View};
 use package::{BookMeta, Package};
 use std::io::{Seek, Write};
-use xhtml::{glossary_page, glossary_title, DocRenderer, GlossaryEntry, NavEntry};
 
 /// The `epub` writer: one book per transcript, and the anthology (`bitext book`).
 pub struct Epub;
@@ -58,7 +57,8 @@ fn single_book<W: Write + Seek>(out: W, selected: &Selected<'_>, options: &Write
     let modified = modified_stamp(options.source_date_epoch, selected.source().meta.date.as_deref());
     let mut pkg = Package::new(out, &modified)?;
     pkg.add("style.css", "text/css", options.theme.epub_css.as_bytes(), false)?;
-    let rendered = DocRenderer::new(selected, "", 0).render_into(|page| pkg.add_page(&page.href, &page.xhtml))?;
+    let rendered =
+        DocRenderer::new(selected, "", 0, Flavor::Epub).render_into(|page| pkg.add_page(&page.href, &page.xhtml))?;
     // In a book of one transcript the sections are the top of the table of contents.
     let mut nav: Vec<NavEntry> = rendered
         .nav
@@ -161,9 +161,9 @@ impl BookWriter for Epub {
                 let href = format!("text/part{:02}.xhtml", part_no + 1);
                 let body = format!(
                     "<section class=\"part-title\" epub:type=\"part\" role=\"doc-part\">\n<h1>{}</h1>\n</section>\n",
-                    xhtml::escaped(name)
+                    html::escaped(name)
                 );
-                let page = xhtml::page(xhtml::book_lang(view), name, "../style.css", xhtml::body_class(view), &body);
+                let page = html::page(html::book_lang(view), name, "../style.css", html::body_class(view), &body);
                 pkg.add_page(&href, &page).map_err(zip_error)?;
                 nav.push(NavEntry { level: 0, label: name.clone(), href });
             }
@@ -217,7 +217,7 @@ impl BookWriter for Epub {
 
 /// One transcript rendered as a chapter of an anthology.
 struct Chapter {
-    doc: xhtml::RenderedDoc,
+    doc: html::RenderedDoc,
     title: String,
     /// The transcript's identity (or its content's digest when it has none): an anthology's identifier
     /// derives from its members'.
@@ -231,7 +231,7 @@ impl Chapter {
         let prefix = format!("t{:04}-", index + 1);
         let meta = &selected.source().meta;
         Chapter {
-            doc: DocRenderer::new(selected, &prefix, level).render(),
+            doc: DocRenderer::new(selected, &prefix, level, Flavor::Epub).render(),
             title: selected.reader.title.clone(),
             identity: identity(selected.source()),
             date: meta.date.clone(),
@@ -246,12 +246,12 @@ fn anthology_title_page(spec: &BookSpec, count: usize) -> String {
         _ => format!("共 {count} 篇"),
     };
     let mut body =
-        format!("<section class=\"titlepage\" epub:type=\"titlepage\">\n<h1>{}</h1>\n", xhtml::escaped(&spec.title));
+        format!("<section class=\"titlepage\" epub:type=\"titlepage\">\n<h1>{}</h1>\n", html::escaped(&spec.title));
     if !spec.creators.is_empty() {
-        let names: Vec<String> = spec.creators.iter().map(|c| xhtml::escaped(c)).collect();
+        let names: Vec<String> = spec.creators.iter().map(|c| html::escaped(c)).collect();
         body.push_str(&format!("<p class=\"byline\">{}</p>\n", names.join(" · ")));
     }
-    let edition = xhtml::escaped(spec.archive.label(spec.view.lang()));
+    let edition = html::escaped(spec.archive.label(spec.view.lang()));
     body.push_str(&format!("<p class=\"date\">{line}</p>\n<p class=\"edition\">{edition}</p>\n</section>\n"));
-    xhtml::page(xhtml::book_lang(spec.view), &spec.title, "../style.css", xhtml::body_class(spec.view), &body)
+    html::page(html::book_lang(spec.view), &spec.title, "../style.css", html::body_class(spec.view), &body)
 }

@@ -8,7 +8,7 @@
 //! archive in a `Cursor<Vec<u8>>` before writing it out (an anthology would sit in memory whole), stamps
 //! entries with the clock and makes random (v4) UUIDs, so the same input would not give the same bytes.
 
-use super::xhtml::{escaped, NavEntry};
+use crate::emit::html::{escaped, NavEntry};
 use std::fmt::Write as _;
 use std::io::{Seek, Write};
 use zip::write::SimpleFileOptions;

@@ -1,15 +1,30 @@
-//! One document to XHTML pages: a title page, one page per section, footnotes for glossary terms.
+//! The HTML renderer every HTML output shares: one document's title page, sections, segments in their
+//! languages, speakers once per turn, glossary terms as footnotes and timestamps into the video. EPUB
+//! chapters (XHTML, one page per section, `epub:type` semantics) and website pages (HTML5, one page per
+//! transcript with a language switch) are thin wrappers around it, as pandoc's EPUB writer is around its
+//! HTML writer; the only differences are the `Flavor`'s.
 //!
 //! Every piece of text goes through `escape`, which also drops the characters XML 1.0 forbids; no HTML
 //! from the source is ever copied through (raw blocks are left out, inline HTML was already text).
 
 use crate::emit::clock::hms;
-use crate::emit::contents::{is_short_opening, section_label};
+use crate::emit::contents::{excerpt, is_short_opening, section_label};
 use crate::emit::turns::{label_colon, TurnMark, Turns};
 use crate::ir::{full_width_colons, plain_text, Block, Document, GlossaryTerm, Inline, Lang, Paragraph, Section};
 use crate::script::{has_han, lang_of};
-use crate::select::{Selected, View};
+use crate::select::{display_title, Selected, View};
 use std::fmt::Write as _;
+
+/// Which markup the renderer writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// XHTML content documents of an EPUB: `epub:type` beside the ARIA roles, `xml:lang` beside `lang`,
+    /// labels in the book's language.
+    Epub,
+    /// HTML5 pages of a website: ARIA roles only, and labels and headings in both languages, each marked
+    /// with its language (`ui-zh`, `ui-en`) so that the page's language switch can show one.
+    Web,
+}
 
 /// An XHTML content document of the book.
 pub(crate) struct Page {
@@ -33,6 +48,14 @@ pub(crate) struct GlossaryEntry {
     pub name: Option<String>,
     pub gloss: Option<String>,
     pub lang: Lang,
+}
+
+/// One document as the content of one web page.
+pub(crate) struct WebDoc {
+    /// The title section, the contents, then every section (with its id and its footnotes).
+    pub body: String,
+    /// The title as the page's `<title>`.
+    pub title: String,
 }
 
 /// What rendering one document gives the book.
@@ -146,10 +169,11 @@ pub(crate) struct DocRenderer<'d> {
     turns: Turns,
     /// The highest (smallest) heading level of the document: it becomes `<h2>`, under the title's `<h1>`.
     top_heading: u8,
+    flavor: Flavor,
 }
 
 impl<'d> DocRenderer<'d> {
-    pub fn new(selected: &'d Selected<'d>, prefix: &str, level: usize) -> Self {
+    pub fn new(selected: &'d Selected<'d>, prefix: &str, level: usize, flavor: Flavor) -> Self {
         let doc = selected.document();
         let top_heading = doc.sections.iter().filter_map(|s| s.heading.as_ref()).map(|h| h.level).min().unwrap_or(1);
         DocRenderer {
@@ -164,6 +188,44 @@ impl<'d> DocRenderer<'d> {
             note_count: 0,
             glossary: Vec::new(),
             turns: Turns::default(),
+            flavor,
+        }
+    }
+
+    /// ` lang="…"` (and in XHTML ` xml:lang="…"`) where a block's language differs from the book's, and
+    /// on every block of a bilingual one.
+    fn lang_attr(&self, lang: Lang) -> String {
+        match self.flavor {
+            Flavor::Epub => lang_attr(lang, self.view),
+            Flavor::Web => format!(" lang=\"{}\"", lang.bcp47()),
+        }
+    }
+
+    /// ` epub:type="…"` in XHTML, nothing on the web.
+    fn epub_type(&self, kind: &str) -> String {
+        match self.flavor {
+            Flavor::Epub => format!(" epub:type=\"{kind}\""),
+            Flavor::Web => String::new(),
+        }
+    }
+
+    /// A label of the title page: in XHTML in the book's language; on the web in both, marked.
+    fn label(&self, zh: &str, en: &str) -> String {
+        match (self.flavor, self.view) {
+            (Flavor::Web, View::Bi) => {
+                format!(
+                    "<span class=\"ui-zh\" lang=\"zh-Hans\">{zh}</span><span class=\"ui-en\" lang=\"en\">{en}</span>"
+                )
+            }
+            (_, View::En) => en.to_string(),
+            _ => zh.to_string(),
+        }
+    }
+
+    fn line_break(&self) -> &'static str {
+        match self.flavor {
+            Flavor::Epub => "<br/>",
+            Flavor::Web => "<br>",
         }
     }
 
@@ -237,6 +299,41 @@ impl<'d> DocRenderer<'d> {
         Ok(RenderedDoc { pages: Vec::new(), nav, glossary: self.glossary })
     }
 
+    /// The whole document as one web page's content: the title section, a list of contents linking to
+    /// the sections with headings, and every section with an id (`s1`, `s2`…), its footnotes after it.
+    pub fn render_web(mut self) -> WebDoc {
+        let title = self.selected.reader.title.clone();
+        let mut b = self.title_section(&title);
+        let mut contents = String::new();
+        let mut sections = String::new();
+        let mut number = 0;
+        for section in &self.doc.sections {
+            if section.blocks.is_empty() && section.heading.is_none() {
+                continue;
+            }
+            number += 1;
+            let id = format!("s{number}");
+            let label = section_label(section, number, self.view);
+            if let Some(h) = &section.heading {
+                let depth = self.depth(h.level);
+                let english = (h.lang == Lang::Zh && self.view == View::Bi)
+                    .then(|| english_label(section).unwrap_or_else(|| format!("Section {number}")));
+                let shown = match english {
+                    Some(en) => self.label(&escaped(&label), &escaped(&en)),
+                    None => escaped(&label),
+                };
+                let _ = writeln!(contents, "<li class=\"depth{depth}\"><a href=\"#{id}\">{shown}</a></li>");
+            }
+            sections.push_str(&self.section(section, &label, Some(&id)));
+        }
+        if !contents.is_empty() {
+            let heading = self.label("目录", "Contents");
+            let _ = write!(b, "<nav class=\"contents\" aria-labelledby=\"contents-h\">\n<h2 id=\"contents-h\">{heading}</h2>\n<ol>\n{contents}</ol>\n</nav>\n");
+        }
+        b.push_str(&sections);
+        WebDoc { body: b, title }
+    }
+
     fn section_page(&self, href: String, label: &str, body: &str) -> Page {
         Page { href, xhtml: page(book_lang(self.view), label, self.css_href, body_class(self.view), body) }
     }
@@ -247,13 +344,30 @@ impl<'d> DocRenderer<'d> {
     }
 
     fn title_page(&mut self, title: &str) -> String {
+        let body = self.title_section(title);
+        page(book_lang(self.view), title, self.css_href, body_class(self.view), &body)
+    }
+
+    /// The title page's content: title, people, date, edition, source, summary and the lists.
+    fn title_section(&self, title: &str) -> String {
         let meta = &self.selected.source().meta;
         let reader = &self.selected.reader;
         let view = self.view;
-        let l = labels(view);
+        let (zh, en) = (labels(View::Zh), labels(View::En));
         let mut b = String::new();
-        b.push_str("<section class=\"titlepage\" epub:type=\"titlepage\">\n");
-        let _ = writeln!(b, "<h1>{}</h1>", escaped(title));
+        let _ = writeln!(b, "<section class=\"titlepage\"{}>", self.epub_type("titlepage"));
+        let english_title = display_title(self.selected.source(), View::En);
+        if self.flavor == Flavor::Web && view == View::Bi && english_title != title {
+            let _ = writeln!(
+                b,
+                "<h1><span class=\"ui-zh\" lang=\"{}\">{}</span><span class=\"ui-en\" lang=\"en\">{}</span></h1>",
+                lang_of(title).bcp47(),
+                escaped(title),
+                escaped(&english_title)
+            );
+        } else {
+            let _ = writeln!(b, "<h1>{}</h1>", escaped(title));
+        }
         if !reader.people.is_empty() {
             let names: Vec<String> = reader.people.iter().map(|p| escaped(p)).collect();
             let _ = writeln!(b, "<p class=\"byline\">{}</p>", names.join(" · "));
@@ -261,41 +375,46 @@ impl<'d> DocRenderer<'d> {
         if let Some(date) = &meta.date {
             let _ = writeln!(b, "<p class=\"date\">{}</p>", escaped(date));
         }
-        let _ = writeln!(b, "<p class=\"edition\">{}</p>", escaped(&reader.edition));
+        if self.flavor == Flavor::Epub {
+            let _ = writeln!(b, "<p class=\"edition\">{}</p>", escaped(&reader.edition));
+        }
         if let Some(src) = meta.source.as_deref().filter(|s| is_web_link(s)) {
-            let colon = label_colon(if view == View::En { Lang::En } else { Lang::Zh });
-            let _ = writeln!(
-                b,
-                "<p class=\"source\">{}{colon}<a href=\"{}\">{}</a></p>",
-                l.source,
-                escaped(src),
-                escaped(src)
-            );
+            let label = match (self.flavor, view) {
+                (Flavor::Web, View::Bi) => self.label("来源：", "Source: "),
+                (_, View::En) => format!("{}{}", en.source, label_colon(Lang::En)),
+                _ => format!("{}{}", zh.source, label_colon(Lang::Zh)),
+            };
+            let _ = writeln!(b, "<p class=\"source\">{label}<a href=\"{}\">{}</a></p>", escaped(src), escaped(src));
         }
         if let Some(summary) = reader.summary.as_deref() {
-            let lang_attr = lang_attr(lang_of(summary), view);
-            let _ = writeln!(b, "<div class=\"summary\"{lang_attr}>\n<p>{}</p>\n</div>", escaped(summary));
+            let lang = lang_of(summary);
+            let class =
+                if self.flavor == Flavor::Web { format!("summary {}", lang_class(lang)) } else { "summary".into() };
+            let _ = writeln!(b, "<div class=\"{class}\"{}>\n<p>{}</p>\n</div>", self.lang_attr(lang), escaped(summary));
+        }
+        if let Some(english) = meta.summary_en.as_deref().filter(|_| self.flavor == Flavor::Web && view == View::Bi) {
+            let _ = writeln!(b, "<div class=\"summary en\" lang=\"en\">\n<p>{}</p>\n</div>", escaped(english));
         }
         let lists = [
-            (l.tags, &reader.tags),
-            (l.people, &reader.people_named),
-            (l.companies, &reader.companies),
-            (l.products, &reader.products),
-            (l.media, &reader.media),
+            ((zh.tags, en.tags), &reader.tags),
+            ((zh.people, en.people), &reader.people_named),
+            ((zh.companies, en.companies), &reader.companies),
+            ((zh.products, en.products), &reader.products),
+            ((zh.media, en.media), &reader.media),
         ];
         let mut facts = String::new();
-        for (label, items) in lists {
+        for ((zh_label, en_label), items) in lists {
             if !items.is_empty() {
                 let items: Vec<String> = items.iter().map(|i| escaped(i)).collect();
                 let comma = if view == View::En { ", " } else { "、" };
-                let _ = writeln!(facts, "<dt>{label}</dt>\n<dd>{}</dd>", items.join(comma));
+                let _ = writeln!(facts, "<dt>{}</dt>\n<dd>{}</dd>", self.label(zh_label, en_label), items.join(comma));
             }
         }
         if !facts.is_empty() {
             let _ = writeln!(b, "<dl class=\"facts\">\n{facts}</dl>");
         }
         b.push_str("</section>\n");
-        page(book_lang(view), title, self.css_href, body_class(view), &b)
+        b
     }
 
     /// A section as XHTML; `id` when it does not start its page, so the table of contents can point at it.
@@ -305,11 +424,19 @@ impl<'d> DocRenderer<'d> {
         if let Some(id) = id {
             let _ = write!(b, " id=\"{id}\"");
         }
-        b.push_str(" epub:type=\"chapter\" role=\"doc-chapter\"");
+        let _ = write!(b, "{} role=\"doc-chapter\"", self.epub_type("chapter"));
         match &section.heading {
+            Some(h) if self.flavor == Flavor::Web && h.lang == Lang::Zh && self.view == View::Bi => {
+                // On the web a Chinese heading has an English one beside it, for the English reading.
+                let level = 2 + self.depth(h.level);
+                let _ = write!(b, ">\n<h{level}><span class=\"ui-zh\" lang=\"zh-Hans\">");
+                self.inlines(&h.content, h.lang, &mut b);
+                let english = english_label(section).unwrap_or_else(|| label.to_string());
+                let _ = writeln!(b, "</span><span class=\"ui-en\" lang=\"en\">{}</span></h{level}>", escaped(&english));
+            }
             Some(h) => {
                 let level = 2 + self.depth(h.level);
-                let _ = write!(b, ">\n<h{level}{}>", lang_attr(h.lang, self.view));
+                let _ = write!(b, ">\n<h{level}{}>", self.lang_attr(h.lang));
                 self.inlines(&h.content, h.lang, &mut b);
                 let _ = writeln!(b, "</h{level}>");
             }
@@ -343,13 +470,13 @@ impl<'d> DocRenderer<'d> {
                 b.push_str("</div>\n");
             }
             Block::StageDirection { text, .. } => {
-                let _ = writeln!(b, "<p class=\"stage\"{}>{}</p>", lang_attr(lang_of(text), self.view), escaped(text));
+                let _ = writeln!(b, "<p class=\"stage\"{}>{}</p>", self.lang_attr(lang_of(text)), escaped(text));
             }
             Block::Quote { paragraphs, .. } => {
                 b.push_str("<blockquote>\n");
                 for p in paragraphs {
                     let lang = lang_of(&plain_text(&p.content, Lang::Zh));
-                    let _ = write!(b, "<p{}>", lang_attr(lang, self.view));
+                    let _ = write!(b, "<p{}>", self.lang_attr(lang));
                     self.inlines(&p.content, lang, b);
                     b.push_str("</p>\n");
                 }
@@ -358,7 +485,10 @@ impl<'d> DocRenderer<'d> {
             Block::Code { text, .. } => {
                 let _ = writeln!(b, "<pre><code>{}</code></pre>", escaped(text.trim_end_matches('\n')));
             }
-            Block::ThematicBreak { .. } => b.push_str("<hr class=\"section-break\"/>\n"),
+            Block::ThematicBreak { .. } => b.push_str(match self.flavor {
+                Flavor::Epub => "<hr class=\"section-break\"/>\n",
+                Flavor::Web => "<hr class=\"section-break\">\n",
+            }),
             Block::Raw { .. } => {}
         }
     }
@@ -369,7 +499,7 @@ impl<'d> DocRenderer<'d> {
             Lang::Zh => "zh",
             Lang::En => "en",
         };
-        let _ = writeln!(b, "<div class=\"{class}\"{}>", lang_attr(lang, self.view));
+        let _ = writeln!(b, "<div class=\"{class}\"{}>", self.lang_attr(lang));
         let mut open_list: Option<&'static str> = None;
         for p in side {
             let wants = p.list.map(|l| if l.number.is_some() { "ol" } else { "ul" });
@@ -457,7 +587,7 @@ impl<'d> DocRenderer<'d> {
                     b.push_str("</a>");
                 }
                 Inline::Link { content, .. } => self.inlines(content, lang, b),
-                Inline::LineBreak => b.push_str("<br/>"),
+                Inline::LineBreak => b.push_str(self.line_break()),
                 Inline::Turn => b.push_str("<span class=\"turn\">—</span>"),
                 Inline::Stage { text } => {
                     b.push_str("<span class=\"stage\">");
@@ -482,10 +612,16 @@ impl<'d> DocRenderer<'d> {
         let id = format!("{}fn{n}", self.prefix);
         let _ = write!(
             b,
-            "<a class=\"noteref\" epub:type=\"noteref\" role=\"doc-noteref\" href=\"#{id}\" id=\"{id}-ref\">{n}</a>"
+            "<a class=\"noteref\"{} role=\"doc-noteref\" href=\"#{id}\" id=\"{id}-ref\">{n}</a>",
+            self.epub_type("noteref")
         );
-        let mut aside = format!("<aside class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\"");
-        aside.push_str(&lang_attr(lang, self.view));
+        let class = match self.flavor {
+            Flavor::Epub => "footnote".to_string(),
+            Flavor::Web => format!("footnote {}", lang_class(lang)),
+        };
+        let mut aside =
+            format!("<aside class=\"{class}\"{} role=\"doc-footnote\" id=\"{id}\"", self.epub_type("footnote"));
+        aside.push_str(&self.lang_attr(lang));
         aside.push_str("><p>");
         let _ = write!(aside, "<a href=\"#{id}-ref\">{n}</a> ");
         if let Some(term) = &g.term {
@@ -510,6 +646,22 @@ pub(crate) fn lang_attr(lang: Lang, view: View) -> String {
     } else {
         String::new()
     }
+}
+
+/// The class of a block in `lang`, which a website's language switch shows or hides.
+fn lang_class(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// What a section without an English heading is called in English: its first English words.
+fn english_label(section: &Section) -> Option<String> {
+    section.blocks.iter().find_map(|b| match b {
+        Block::Segment(s) => s.en.first().map(|p| excerpt(&plain_text(&p.content, Lang::En), Lang::En)),
+        _ => None,
+    })
 }
 
 pub(crate) fn is_web_link(url: &str) -> bool {

