@@ -9,8 +9,8 @@
 //! A stop request (`request_stop`, on Ctrl-C) is seen between inputs: the inputs under way finish, no
 //! more start, and the manifest records what is on disk, so the next run takes up where this one ended.
 
-use super::catalog::{self, CatalogMeta};
-use super::manifest::{self, output_key, Entry, Manifest, OutputRecord, Shard};
+use super::catalog::files as catalog_files;
+use super::manifest::{self, output_key, CatalogMeta, Entry, Manifest, OutputRecord, Shard};
 use super::{parse_input, read_bytes, stem_of, FileReport, Input, OutputRoot, Plan, Workers};
 use crate::diag::Diagnostic;
 use crate::emit::{Languages, Writer};
@@ -420,7 +420,7 @@ fn save(manifest: &Manifest, shard: Shard, parts: &[(Shard, String)], root: &Out
     };
     if shard == Shard::ALL {
         write_if_changed(manifest::MANIFEST, &manifest::to_bytes(manifest))?;
-        for (name, bytes) in catalog::files(manifest) {
+        for (name, bytes) in catalog_files(manifest) {
             write_if_changed(name, &bytes)?;
         }
         for (_, name) in parts {

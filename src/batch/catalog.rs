@@ -6,76 +6,14 @@
 //! Nothing here depends on when or on how many machines the folder was built: the same manifest gives
 //! the same bytes.
 
-use super::manifest::{Entry, Manifest};
-use crate::emit::transcript_urn;
-use crate::ir::{Document, Lang};
-use crate::select::{display_title, View};
-use serde::{Deserialize, Serialize};
+use super::manifest::{CatalogMeta, Entry, Manifest};
+use crate::select::View;
+use serde::Serialize;
 use std::fmt::Write as _;
 
 pub const CATALOG_JSON: &str = "catalog.json";
 pub const CATALOG_CSV: &str = "catalog.csv";
 pub const OPDS: &str = "opds.xml";
-
-/// What the catalog says of one transcript.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CatalogMeta {
-    /// The transcript's lasting identity (front matter `id`, its source URL or its path) and the URN
-    /// made from it.
-    pub id: String,
-    pub urn: String,
-    pub title: String,
-    /// The English edition's title, when there is English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title_en: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speaker: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub author: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub area: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// The languages it has text in (`zh`, `en`).
-    pub languages: Vec<String>,
-}
-
-impl CatalogMeta {
-    pub fn of(doc: &Document) -> CatalogMeta {
-        let m = &doc.meta;
-        let languages: Vec<String> =
-            [Lang::Zh, Lang::En].into_iter().filter(|&l| doc.has_lang(l)).map(|l| l.bcp47().to_string()).collect();
-        CatalogMeta {
-            id: m.id.clone().unwrap_or_default(),
-            urn: transcript_urn(doc),
-            title: m.title.clone(),
-            title_en: doc.has_lang(Lang::En).then(|| display_title(doc, View::En)),
-            speaker: m.speaker.clone(),
-            guest: m.guest.clone(),
-            author: m.author.clone(),
-            date: m.date.clone(),
-            source: m.source.clone(),
-            category: m.category.clone(),
-            area: m.area.clone(),
-            series: m.series.clone(),
-            tags: m.tags.clone(),
-            summary: m.summary.clone(),
-            languages,
-        }
-    }
-}
 
 /// The catalog files of `manifest`, by name.
 pub fn files(manifest: &Manifest) -> [(&'static str, Vec<u8>); 3] {

@@ -11,8 +11,9 @@
 //! folder one run leaves. The file has no times in it and its records are in order, so that the same
 //! build gives the same bytes.
 
-use super::catalog::CatalogMeta;
-use crate::select::View;
+use crate::emit::transcript_urn;
+use crate::ir::{Document, Lang};
+use crate::select::{display_title, View};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -61,6 +62,66 @@ pub struct OutputRecord {
     pub bytes: u64,
     /// SHA-256 of the file, in hex.
     pub sha256: String,
+}
+
+/// What the catalog says of one transcript.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CatalogMeta {
+    /// The transcript's lasting identity (front matter `id`, its source URL or its path) and the URN
+    /// made from it.
+    pub id: String,
+    pub urn: String,
+    pub title: String,
+    /// The English edition's title, when there is English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The languages it has text in (`zh`, `en`).
+    pub languages: Vec<String>,
+}
+
+impl CatalogMeta {
+    pub fn of(doc: &Document) -> CatalogMeta {
+        let m = &doc.meta;
+        let languages: Vec<String> =
+            [Lang::Zh, Lang::En].into_iter().filter(|&l| doc.has_lang(l)).map(|l| l.bcp47().to_string()).collect();
+        CatalogMeta {
+            id: m.id.clone().unwrap_or_default(),
+            urn: transcript_urn(doc),
+            title: m.title.clone(),
+            title_en: doc.has_lang(Lang::En).then(|| display_title(doc, View::En)),
+            speaker: m.speaker.clone(),
+            guest: m.guest.clone(),
+            author: m.author.clone(),
+            date: m.date.clone(),
+            source: m.source.clone(),
+            category: m.category.clone(),
+            area: m.area.clone(),
+            series: m.series.clone(),
+            tags: m.tags.clone(),
+            summary: m.summary.clone(),
+            languages,
+        }
+    }
 }
 
 /// A part of the inputs: shard `index` (1-based) of `count`.

@@ -477,11 +477,20 @@ fn watch_rebuilds_what_changes_until_ctrl_c() {
     let root = dir.path().join("talks");
     archive(&root, 4, 2);
     let out = dir.path().join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bitext"))
+    let child = Command::new(env!("CARGO_BIN_EXE_bitext"))
         .args(["convert", root.to_str().unwrap(), "-o", out.to_str().unwrap(), "-t", "md", "-l", "bi", "--watch"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Whatever happens below, the watcher does not outlive the test.
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut watcher = Stop(child);
     let wait_for = |what: &dyn Fn() -> bool| {
         let started = Instant::now();
         while !what() {
@@ -499,11 +508,11 @@ fn watch_rebuilds_what_changes_until_ctrl_c() {
     // A new transcript is built too.
     fs::write(root.join("city/0099-talk.md"), transcript(99, 2)).unwrap();
     wait_for(&|| out.join("city/0099-talk.md").exists());
-    let pid = rustix::process::Pid::from_child(&child);
+    let pid = rustix::process::Pid::from_child(&watcher.0);
     rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
-    let status = child.wait().unwrap();
+    let status = watcher.0.wait().unwrap();
     let mut said = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut said).unwrap();
+    std::io::Read::read_to_string(watcher.0.stderr.as_mut().unwrap(), &mut said).unwrap();
     assert_eq!(status.code(), Some(130), "{said}");
     assert!(said.contains("watching the inputs"), "{said}");
 }

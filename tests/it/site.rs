@@ -240,3 +240,61 @@ fn the_corpus_site_works_in_a_real_browser() {
     let said = format!("{}{}", String::from_utf8_lossy(&result.stdout), String::from_utf8_lossy(&result.stderr));
     assert!(result.status.success(), "{said}");
 }
+
+/// `--serve`: the site on 127.0.0.1, built again when a transcript changes, until Ctrl-C (exit 130).
+#[cfg(unix)]
+#[test]
+fn serve_previews_the_site_and_rebuilds_it_on_change() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    fs::create_dir_all(&archive).unwrap();
+    fs::copy(manifest_dir().join("examples/tide-pools.md"), archive.join("tide-pools.md")).unwrap();
+    let out = dir.path().join("site");
+    // A free port: bind one, let it go, hand it over.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(env!("CARGO_BIN_EXE_bitext"))
+        .args(["site", archive.to_str().unwrap(), "-o", out.to_str().unwrap(), "--serve", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Whatever happens below, the server does not outlive the test (std knows when it has been reaped).
+    struct Stop(std::process::Child);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Stop(child);
+    let get = |path: &str| -> Option<String> {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        Some(response)
+    };
+    let wait_for = |what: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while !what() {
+            assert!(started.elapsed() < Duration::from_secs(30), "timed out");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for(&|| get("/").is_some_and(|r| r.starts_with("HTTP/1.0 200") && r.contains("<!DOCTYPE html>")));
+    assert!(get("/../Cargo.toml").is_some_and(|r| r.contains(" 404 ")));
+    assert!(get("/assets/site.css").is_some_and(|r| r.contains("text/css")));
+    std::thread::sleep(Duration::from_millis(500));
+    let input = archive.join("tide-pools.md");
+    fs::write(&input, fs::read_to_string(&input).unwrap().replacen("title: ", "title: 新版 ", 1)).unwrap();
+    wait_for(&|| get("/t/tide-pools.html").is_some_and(|r| r.contains("新版")));
+    let pid = rustix::process::Pid::from_child(&server.0);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
+    let status = server.0.wait().unwrap();
+    let mut said = String::new();
+    server.0.stderr.as_mut().unwrap().read_to_string(&mut said).unwrap();
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(said.contains(&format!("http://127.0.0.1:{port}/")), "{said}");
+}
