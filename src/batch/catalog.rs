@@ -7,6 +7,8 @@
 //! the same bytes.
 
 use super::manifest::{CatalogMeta, Entry, Manifest};
+use crate::emit::html::escaped as xml;
+use crate::emit::site::url_path as href;
 use crate::select::View;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -136,40 +138,6 @@ fn atom_date(date: &str) -> Option<String> {
 
 /// An Atom date for a transcript with none: the start of the epoch, so the feed stays the same.
 const NO_DATE: &str = "1970-01-01T00:00:00Z";
-
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A path below the output folder as a relative URL: each segment percent-encoded where it must be.
-fn href(path: &str) -> String {
-    let mut out = String::new();
-    for (i, segment) in path.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        for b in segment.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                out.push(b as char);
-            } else {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    out
-}
 
 const FEED_TYPE: &str = "application/atom+xml;profile=opds-catalog;kind=acquisition";
 

@@ -2,7 +2,7 @@
 //! shards in separate processes against one run, the catalog and its OPDS feed, Ctrl-C, the progress
 //! bar on a terminal and not through a pipe, and `--watch`.
 
-use crate::support::{bitext, convert, stderr};
+use crate::support::{bitext, convert, percent_decoded, stderr, walk};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -53,23 +53,6 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
 
 fn read_with_time(p: &Path) -> (Vec<u8>, SystemTime) {
     (fs::read(p).unwrap(), fs::metadata(p).unwrap().modified().unwrap())
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn ok(out: &std::process::Output) -> String {
@@ -310,23 +293,6 @@ fn shards_in_separate_processes_build_what_one_run_builds() {
     assert!(!partial.join("catalog.json").exists() && !partial.join("bitext-manifest.json").exists());
 }
 
-/// `%XX` in a relative URL back to bytes.
-fn percent_decoded(href: &str) -> String {
-    let bytes = href.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
-            out.push(u8::from_str_radix(&href[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 #[test]
 fn the_catalog_lists_every_transcript_and_every_acquisition_link_resolves() {
     let dir = tempfile::tempdir().unwrap();
@@ -483,14 +449,7 @@ fn watch_rebuilds_what_changes_until_ctrl_c() {
         .spawn()
         .unwrap();
     // Whatever happens below, the watcher does not outlive the test.
-    struct Stop(std::process::Child);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut watcher = Stop(child);
+    let mut watcher = crate::support::Reaped(child);
     let wait_for = |what: &dyn Fn() -> bool| {
         let started = Instant::now();
         while !what() {

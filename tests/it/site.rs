@@ -3,7 +3,7 @@
 //! every page; and the corpus's site in a real browser (tests/site/browser.py: search in both languages,
 //! the language switch, the keyboard, axe-core).
 
-use crate::support::{bitext, corpus_dir, manifest_dir, stderr};
+use crate::support::{bitext, corpus_dir, manifest_dir, percent_decoded, stderr, walk};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,20 +21,10 @@ fn build(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                out.insert(rel, fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    walk(dir)
+        .into_iter()
+        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"), fs::read(&p).unwrap()))
+        .collect()
 }
 
 /// The values of `attr="…"` in a page.
@@ -46,22 +36,6 @@ fn attributes<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
             rest.find('"').map(|end| &rest[..end])
         })
         .collect()
-}
-
-fn percent_decoded(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 && i + 3 <= b.len() {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 /// Resolve `href` written in the page at `from` (both below the root) to a path below the root.
@@ -260,15 +234,8 @@ fn serve_previews_the_site_and_rebuilds_it_on_change() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Whatever happens below, the server does not outlive the test (std knows when it has been reaped).
-    struct Stop(std::process::Child);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let mut server = Stop(child);
+    // Whatever happens below, the server does not outlive the test.
+    let mut server = crate::support::Reaped(child);
     let get = |path: &str| -> Option<String> {
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
         write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;

@@ -17,6 +17,9 @@ use crate::archive::Archive;
 /// The script every page loads.
 pub const SITE_JS: &str = include_str!("site.js");
 
+/// The layout every theme shares, loaded before the theme's `site.css`.
+pub const BASE_CSS: &str = include_str!("base.css");
+
 /// What a site is.
 #[derive(Debug, Clone, Default)]
 pub struct SiteOptions {
@@ -37,9 +40,10 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
-/// The style sheet and the script, at `assets/`.
+/// The style sheets and the script, at `assets/`.
 pub fn assets(options: &SiteOptions) -> Vec<SiteFile> {
     vec![
+        SiteFile { path: "assets/base.css".into(), bytes: BASE_CSS.as_bytes().to_vec() },
         SiteFile { path: "assets/site.css".into(), bytes: options.css.clone().into_bytes() },
         SiteFile { path: "assets/site.js".into(), bytes: SITE_JS.as_bytes().to_vec() },
     ]
@@ -51,7 +55,7 @@ pub(crate) fn up(path: &str) -> String {
 }
 
 /// A path below the root as a relative URL: each segment percent-encoded where it must be.
-pub(crate) fn url_path(path: &str) -> String {
+pub fn url_path(path: &str) -> String {
     let mut out = String::new();
     for (i, segment) in path.split('/').enumerate() {
         if i > 0 {

@@ -58,6 +58,7 @@ fn page(path: &str, title: &str, body: &str, options: &SiteOptions, transcript: 
         let base = if base.ends_with('/') { base.clone() } else { format!("{base}/") };
         let _ = writeln!(out, "<link rel=\"canonical\" href=\"{}{}\">", escaped(&base), url_path(path));
     }
+    let _ = writeln!(out, "<link rel=\"stylesheet\" href=\"{root}assets/base.css\">");
     let _ = writeln!(out, "<link rel=\"stylesheet\" href=\"{root}assets/site.css\">");
     let _ = writeln!(out, "<script src=\"{root}assets/site.js\"></script>\n</head>\n<body>");
     let _ = writeln!(out, "<a class=\"skip\" href=\"#main\">{}</a>", both("跳到正文", "Skip to the text"));
