@@ -470,7 +470,13 @@ impl<'d> DocRenderer<'d> {
                 b.push_str("</div>\n");
             }
             Block::StageDirection { text, .. } => {
-                let _ = writeln!(b, "<p class=\"stage\"{}>{}</p>", self.lang_attr(lang_of(text)), escaped(text));
+                let lang = lang_of(text);
+                let class = match self.flavor {
+                    Flavor::Epub => "stage",
+                    Flavor::Web if lang == Lang::Zh => "stage zh",
+                    Flavor::Web => "stage en",
+                };
+                let _ = writeln!(b, "<p class=\"{class}\"{}>{}</p>", self.lang_attr(lang), escaped(text));
             }
             Block::Quote { paragraphs, .. } => {
                 b.push_str("<blockquote>\n");

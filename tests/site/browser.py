@@ -104,10 +104,10 @@ def main():
             fail(f"{sample} does not show both languages at first")
         axe(page, axe_js, sample)
         page.click("button[data-show=zh]")
-        if visible(page, ".segment .en") != 0 or visible(page, ".segment .zh") == 0:
+        if visible(page, ".segment .en, .footnote.en, .stage.en") != 0 or visible(page, ".segment .zh") == 0:
             fail("中文 leaves English showing")
         page.click("button[data-show=en]")
-        if visible(page, ".segment .zh") != 0 or visible(page, ".segment .en") == 0:
+        if visible(page, ".segment .zh, .footnote.zh, .stage.zh") != 0 or visible(page, ".segment .en") == 0:
             fail("English leaves Chinese showing")
         if visible(page, ".ui-zh") != 0:
             fail("English leaves Chinese labels or headings showing")
