@@ -51,10 +51,9 @@ pub(super) fn convert_archive(
     messages: &mut Messages,
 ) -> anyhow::Result<i32> {
     let folders: Vec<&PathBuf> = run.inputs.iter().filter(|p| p.is_dir()).collect();
-    let mut roots: Vec<String> = folders.iter().map(|f| batch::root_name(f)).collect();
-    if run.inputs.iter().any(|p| !p.is_dir()) {
-        roots.push(String::new());
-    }
+    // Only transcripts found in these folders can be gone; files named one by one are never taken for
+    // gone when a later run names others.
+    let roots: Vec<String> = folders.iter().map(|f| batch::root_name(f)).collect();
     let archive = match folders.first() {
         Some(first) => Archive::load(first).ok().flatten().unwrap_or_default(),
         None => Archive::default(),

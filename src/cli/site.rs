@@ -23,10 +23,9 @@ pub(super) fn site(args: SiteArgs, styled: bool) -> anyhow::Result<i32> {
     };
     let title =
         args.title.clone().unwrap_or_else(|| archive_title(&archive, folders.first().map(|f| f.as_path()), Lang::Zh));
-    let mut roots: Vec<String> = folders.iter().map(|f| batch::root_name(f)).collect();
-    if args.inputs.iter().any(|p| !p.is_dir()) {
-        roots.push(String::new());
-    }
+    // Only transcripts found in these folders can be gone; files named one by one are never taken for
+    // gone when a later run names others.
+    let roots: Vec<String> = folders.iter().map(|f| batch::root_name(f)).collect();
     let plan = SitePlan {
         site: SiteOptions { title, base_url: args.base_url.clone(), css: options.theme.site_css.clone(), archive },
         downloads,

@@ -142,6 +142,11 @@ fn gone_transcripts_lose_their_outputs_and_nothing_else_is_touched() {
     assert!(out.join("ocean/0000-talk.md").exists());
     let catalog = fs::read_to_string(out.join("catalog.json")).unwrap();
     assert!(!catalog.contains("0003-talk") && catalog.contains("0000-talk"));
+    // Files named one by one are never taken for gone when a later run names others.
+    let single = dir.path().join("single");
+    ok(&convert(&[&root.join("ocean/0000-talk.md")], &single, &["-q"]));
+    let said = ok(&convert(&[&root.join("land/0001-talk.md")], &single, &["-q"]));
+    assert!(!said.contains("removed") && single.join("0000-talk.md").exists(), "{said}");
     // Converting a single folder of the archive into the same output keeps what other folders built.
     ok(&convert(&[&root.join("land")], &out.join("land-only"), &["-q"]));
     let said = ok(&convert(&[&root], &out, &["-t", "md,txt", "-l", "bi,zh", "-q"]));
