@@ -152,6 +152,8 @@ def main():
         quiet.goto(base + sample)
         if visible(quiet, ".segment .zh") == 0 or visible(quiet, ".segment .en") == 0:
             fail("with JavaScript off a page does not show both languages")
+        if visible(quiet, ".switch") != 0:
+            fail("with JavaScript off the language switch shows, though it cannot work")
         if errors:
             fail("the browser reported: " + "; ".join(errors[:5]))
         browser.close()
