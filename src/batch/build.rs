@@ -15,7 +15,7 @@ use super::{parse_input, read_bytes, stem_of, FileReport, Input, OutputRoot, Pla
 use crate::diag::Diagnostic;
 use crate::emit::{Languages, Writer};
 use crate::ir::Lang;
-use crate::select::{select, View};
+use crate::select::{select, Selected, View};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -282,9 +282,7 @@ fn convert_one(
     report.diagnostics = parsed.diagnostics;
     let mut records: Vec<OutputRecord> = Vec::new();
     let mut without_text: Vec<View> = Vec::new();
-    // What the writers noticed, with the formats that noticed it: SRT and VTT of one view say the same.
-    let mut notes: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
-    let mut noted: HashMap<(u32, String), usize> = HashMap::new();
+    let mut notes = Notes::default();
     for (view, outputs) in targets {
         let Some(selected) = select(&parsed.doc, *view, &input.archive) else {
             let what = match view.lang() {
@@ -306,65 +304,23 @@ fn convert_one(
                 records.push(record);
                 continue;
             }
-            // The writer writes straight into the output's temporary file; on any failure the file is
-            // thrown away and the writer's own error, with its causes, is what the report says.
-            let mut writer_failure = None;
-            let written = root.write_recorded(&target.rel, |file| {
-                let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, file);
-                let notes = target.writer.write(&selected, &plan.options, &mut buffered).map_err(|e| {
-                    let why = Diagnostic::error_chain(&e);
-                    let message = why.message.clone();
-                    writer_failure = Some(why);
-                    std::io::Error::other(message)
-                })?;
-                buffered.flush()?;
-                Ok(notes)
-            });
-            match written {
-                Ok((found, size, digest)) => {
-                    for d in found {
-                        let name = target.writer.name();
-                        match noted.get(&(d.line, d.message.clone())) {
-                            Some(&k) if notes[k].1.contains(&name) => {}
-                            Some(&k) => notes[k].1.push(name),
-                            None => {
-                                noted.insert((d.line, d.message.clone()), notes.len());
-                                notes.push((d, vec![name]));
-                            }
-                        }
-                    }
+            match write_output(target, &selected, plan, root) {
+                Ok((found, bytes, sha256)) => {
+                    notes.add(found, target.writer.name());
                     report.outputs.push(root.path().join(&target.rel));
-                    records.push(OutputRecord {
-                        path: slashed(&target.rel),
-                        format: target.writer.name().to_string(),
-                        lang: *view,
-                        key: key_of(target, *view),
-                        bytes: size,
-                        sha256: digest,
-                    });
+                    let (path, format, key) =
+                        (slashed(&target.rel), target.writer.name().into(), key_of(target, *view));
+                    records.push(OutputRecord { path, format, lang: *view, key, bytes, sha256 });
                 }
-                Err(why) => report.diagnostics.push(writer_failure.unwrap_or(why)),
+                Err(why) => report.diagnostics.push(why),
             }
         }
     }
-    for (d, formats) in notes {
-        let message = format!("{}: {}", formats.join(", "), d.message);
-        report.diagnostics.push(Diagnostic { message, ..d });
-    }
+    report.diagnostics.extend(notes.into_diagnostics());
     // Problems in the order of the lines they are about; what concerns the whole file first.
     report.diagnostics.sort_by_key(|d| d.line);
     report.keep_lines(&parsed.text);
-    // Outputs an earlier run made in formats or languages this run was not asked for stay, as recorded,
-    // while they are on disk.
-    let claimed: BTreeSet<String> = targets.iter().flat_map(|(_, o)| o.iter().map(|t| slashed(&t.rel))).collect();
-    if let Some(old) = old {
-        for record in &old.outputs {
-            let path = Path::new(&record.path);
-            if !claimed.contains(&record.path) && root.size_of(path) == Some(record.bytes) {
-                records.push(record.clone());
-            }
-        }
-    }
+    records.extend(kept_records(old, targets, root));
     records.sort_by(|a, b| a.path.cmp(&b.path));
     let rel_input = safe_rel(&input.rel_dir).join(input.path.file_name().unwrap_or_default());
     let entry = Entry {
@@ -376,6 +332,74 @@ fn convert_one(
         no_text: without_text,
     };
     (report, Outcome::Built(Box::new(entry)))
+}
+
+/// Write one output: the writer writes straight into the output's temporary file; on any failure the
+/// file is thrown away and the writer's own error, with its causes, is what comes back. On success, what
+/// the writer noticed, and the file's size and SHA-256.
+fn write_output(
+    target: &Target,
+    selected: &Selected<'_>,
+    plan: &Plan,
+    root: &OutputRoot,
+) -> Result<(Vec<Diagnostic>, u64, String), Diagnostic> {
+    let mut writer_failure = None;
+    let written = root.write_recorded(&target.rel, |file| {
+        let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, file);
+        let notes = target.writer.write(selected, &plan.options, &mut buffered).map_err(|e| {
+            let why = Diagnostic::error_chain(&e);
+            let message = why.message.clone();
+            writer_failure = Some(why);
+            std::io::Error::other(message)
+        })?;
+        buffered.flush()?;
+        Ok(notes)
+    });
+    written.map_err(|why| writer_failure.unwrap_or(why))
+}
+
+/// What the writers of one input noticed, each problem once with the formats that noticed it: SRT and
+/// VTT of one view say the same.
+#[derive(Default)]
+struct Notes {
+    notes: Vec<(Diagnostic, Vec<&'static str>)>,
+    seen: HashMap<(u32, String), usize>,
+}
+
+impl Notes {
+    fn add(&mut self, found: Vec<Diagnostic>, format: &'static str) {
+        for d in found {
+            match self.seen.get(&(d.line, d.message.clone())) {
+                Some(&k) if self.notes[k].1.contains(&format) => {}
+                Some(&k) => self.notes[k].1.push(format),
+                None => {
+                    self.seen.insert((d.line, d.message.clone()), self.notes.len());
+                    self.notes.push((d, vec![format]));
+                }
+            }
+        }
+    }
+
+    /// Each problem with the formats that noticed it named first (`srt, vtt: …`).
+    fn into_diagnostics(self) -> impl Iterator<Item = Diagnostic> {
+        self.notes
+            .into_iter()
+            .map(|(d, formats)| Diagnostic { message: format!("{}: {}", formats.join(", "), d.message), ..d })
+    }
+}
+
+/// The records of outputs an earlier run made in formats or languages this run was not asked for: they
+/// stay, as recorded, while they are on disk.
+fn kept_records(old: Option<&Entry>, targets: &[(View, Vec<Target>)], root: &OutputRoot) -> Vec<OutputRecord> {
+    let claimed: BTreeSet<String> = targets.iter().flat_map(|(_, o)| o.iter().map(|t| slashed(&t.rel))).collect();
+    old.map(|old| {
+        old.outputs
+            .iter()
+            .filter(|r| !claimed.contains(&r.path) && root.size_of(Path::new(&r.path)) == Some(r.bytes))
+            .cloned()
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Remove the recorded outputs of transcripts that are gone (found under one of this run's input folders
