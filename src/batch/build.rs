@@ -241,30 +241,31 @@ fn convert_one(
         }
     };
     let sha256 = manifest::hex(&Sha256::digest(&bytes));
+    // Every output's key, once: what it would be built under now.
     let archive_print = format!("{:?}", input.archive);
-    let key_of = |target: &Target, view: View| {
-        let uses = target.writer.format().uses;
-        let mut print = prints.get(target.writer.name()).cloned().unwrap_or_default();
-        if uses.archive {
-            print.push_str(&archive_print);
-        }
-        output_key(target.writer.name(), view, &sha256, &print)
-    };
+    let keys: HashMap<&Path, String> = targets
+        .iter()
+        .flat_map(|(view, outputs)| outputs.iter().map(move |t| (*view, t)))
+        .map(|(view, t)| {
+            let options = prints.get(t.writer.name()).map_or("", String::as_str);
+            let print =
+                if t.writer.format().uses.archive { format!("{options}{archive_print}") } else { options.to_string() };
+            (t.rel.as_path(), output_key(t.writer.name(), view, &sha256, &print))
+        })
+        .collect();
     let recorded = |rel: &Path| -> Option<&OutputRecord> {
         let path = slashed(rel);
         old.and_then(|e| e.outputs.iter().find(|o| o.path == path))
     };
     // Up to date: built under the same key, and still on disk at the size it was written.
-    let up_to_date = |target: &Target, view: View| -> Option<OutputRecord> {
-        let record = recorded(&target.rel).filter(|r| !force && r.key == key_of(target, view))?;
+    let up_to_date = |target: &Target| -> Option<OutputRecord> {
+        let record = recorded(&target.rel).filter(|r| !force && r.key == keys[target.rel.as_path()])?;
         (root.size_of(&target.rel) == Some(record.bytes)).then(|| record.clone())
     };
     let same_input = old.is_some_and(|e| e.sha256 == sha256);
     let no_text = |view: View| same_input && old.is_some_and(|e| e.no_text.contains(&view));
     let all_current = same_input
-        && targets
-            .iter()
-            .all(|(view, outputs)| no_text(*view) || outputs.iter().all(|t| up_to_date(t, *view).is_some()));
+        && targets.iter().all(|(view, outputs)| no_text(*view) || outputs.iter().all(|t| up_to_date(t).is_some()));
     if all_current {
         report.unchanged = true;
         return (report, Outcome::Built(Box::new(old.cloned().expect("checked above"))));
@@ -300,7 +301,7 @@ fn convert_one(
             continue;
         };
         for target in outputs {
-            if let Some(record) = up_to_date(target, *view) {
+            if let Some(record) = up_to_date(target) {
                 records.push(record);
                 continue;
             }
@@ -309,7 +310,7 @@ fn convert_one(
                     notes.add(found, target.writer.name());
                     report.outputs.push(root.path().join(&target.rel));
                     let (path, format, key) =
-                        (slashed(&target.rel), target.writer.name().into(), key_of(target, *view));
+                        (slashed(&target.rel), target.writer.name().into(), keys[target.rel.as_path()].clone());
                     records.push(OutputRecord { path, format, lang: *view, key, bytes, sha256 });
                 }
                 Err(why) => report.diagnostics.push(why),
