@@ -126,6 +126,8 @@ pub struct PdfStyle {
     pub layout: Layout,
     pub english_align: Align,
     pub glossary: GlossaryStyle,
+    /// Width of full-width punctuation next to other punctuation and at line edges.
+    pub punctuation: Punctuation,
 }
 
 /// Family names to try, in order, for each role.
@@ -217,6 +219,18 @@ pub enum Align {
     Justified,
 }
 
+/// How full-width Chinese punctuation is set (clreq 3.1.6, "punctuation adjustment").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Punctuation {
+    /// Adjacent marks give up their blank halves (`。”` and `，“` take one and a half ems), an opening
+    /// mark that starts a line sits flush with the margin, and a closing mark may give up its blank half
+    /// when a line is tight.
+    Compressed,
+    /// Every mark keeps its full em.
+    Full,
+}
+
 /// How glossary annotations appear in a PDF.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -250,6 +264,7 @@ impl Default for PdfStyle {
             layout: Layout::Interleaved,
             english_align: Align::Ragged,
             glossary: GlossaryStyle::Inline,
+            punctuation: Punctuation::Compressed,
         }
     }
 }

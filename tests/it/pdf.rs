@@ -269,14 +269,16 @@ fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
         for path in md_files(&corpus_dir()) {
             let doc = bitext::parse::parse(&fs::read(&path).unwrap(), "x.md").unwrap().doc;
             let selected = bitext::select::select(&doc, View::Bi, &Default::default()).unwrap();
-            let lines = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
+            let placed = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
+            let lines: Vec<&str> = placed.iter().map(|l| l.text.as_str()).collect();
             for (i, line) in lines.iter().enumerate() {
                 let first = line.chars().next().unwrap_or(' ');
                 let last = line.chars().last().unwrap_or(' ');
                 assert!(!no_start.contains(&first), "{}: line {i} starts with {first}: {line}", path.display());
                 assert!(!no_end.contains(&last), "{}: line {i} ends with {last}: {line}", path.display());
-                if i > 0 {
-                    let prev = &lines[i - 1];
+                // Inside a paragraph: a paragraph may well end with a dash and the next begin with one.
+                if i > 0 && !placed[i].first {
+                    let prev = lines[i - 1];
                     for pair in ['—', '…'] {
                         assert!(
                             !(prev.ends_with(pair) && line.starts_with(pair)),
@@ -290,6 +292,106 @@ fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
         }
     }
     assert!(lines_checked > 10_000, "{lines_checked}");
+}
+
+/// The measures of issue 15 over the corpus, read from the setter itself: runts (a paragraph's last line
+/// of fewer than three letters), widows and orphans (one line of a paragraph alone at the head or foot of
+/// a page, in either column), and letter-spaced Chinese lines (a justified line whose gaps between Han
+/// characters were opened by more than 0.12 em).
+#[derive(Debug, Default)]
+struct Measures {
+    lines: usize,
+    chinese_justified: usize,
+    spaced: Vec<String>,
+    runts: Vec<String>,
+    widows: Vec<String>,
+    orphans: Vec<String>,
+}
+
+impl Measures {
+    fn add(&mut self, name: &str, lines: &[bitext::emit::pdf::PlacedLine]) {
+        self.lines += lines.len();
+        for line in lines {
+            let letters = line.text.chars().filter(|c| c.is_alphanumeric()).count();
+            if line.last && !line.first && letters < 3 {
+                self.runts.push(format!("{name}: {}", line.text));
+            }
+            let han = line.text.chars().filter(|&c| bitext::script::is_han(c)).count();
+            if line.justified && han * 10 >= letters * 6 && han > 0 {
+                self.chinese_justified += 1;
+                if line.han_gap > 0.12 {
+                    self.spaced.push(format!("{name}: {} ({:.2} em)", line.text, line.han_gap));
+                }
+            }
+        }
+        // Page breaks, column by column.
+        let mut columns: Vec<f32> = lines.iter().map(|l| l.column).collect();
+        columns.sort_by(f32::total_cmp);
+        columns.dedup();
+        for column in columns {
+            let mine: Vec<_> = lines.iter().filter(|l| l.column == column).collect();
+            for pair in mine.windows(2) {
+                let (before, after) = (pair[0], pair[1]);
+                if before.page == after.page {
+                    continue;
+                }
+                if after.last && !after.first {
+                    self.widows.push(format!("{name} p{}: {}", after.page + 1, after.text));
+                }
+                if before.first && !before.last {
+                    self.orphans.push(format!("{name} p{}: {}", before.page + 1, before.text));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(all(bitext_corpus, bitext_pdf_tools)),
+    ignore = "needs the corpus (set BITEXT_CORPUS, or put it at ../shared/corpus) and poppler-utils, qpdf and a Chinese font (apt-get install poppler-utils qpdf fonts-noto-cjk)"
+)]
+fn the_corpus_is_set_without_runts_widows_or_orphans_and_few_loose_lines() {
+    if !ready() {
+        return;
+    }
+    use bitext::emit::pdf::Paper;
+    use bitext::theme::{Layout, Theme};
+    let fonts = Arc::new(FontSet::load(&FontRequest::default()).unwrap());
+    let modern = Theme::builtin("modern").unwrap();
+    let mut total = Measures::default();
+    for (view, paper, layout, theme) in [
+        (View::Bi, Paper::A5, Layout::Interleaved, Theme::default()),
+        (View::Bi, Paper::A4, Layout::Parallel, Theme::default()),
+        (View::Zh, Paper::A4, Layout::Interleaved, modern),
+    ] {
+        let mut options = WriteOptions { theme, ..WriteOptions::default() };
+        options.pdf.fonts = Some(fonts.clone());
+        options.pdf.paper = paper;
+        options.pdf.layout = Some(layout);
+        for path in md_files(&corpus_dir()) {
+            let doc = bitext::parse::parse(&fs::read(&path).unwrap(), "x.md").unwrap().doc;
+            let selected = bitext::select::select(&doc, view, &Default::default()).unwrap();
+            let lines = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
+            let name = format!("{} ({view:?}, {paper:?}, {layout:?})", path.file_name().unwrap().to_string_lossy());
+            total.add(&name, &lines);
+        }
+    }
+    eprintln!(
+        "{} lines, {} justified Chinese lines, {} spaced, {} runts, {} widows, {} orphans",
+        total.lines,
+        total.chinese_justified,
+        total.spaced.len(),
+        total.runts.len(),
+        total.widows.len(),
+        total.orphans.len()
+    );
+    assert!(total.chinese_justified > 10_000, "{total:?}");
+    assert!(total.runts.is_empty(), "runts: {:#?}", total.runts);
+    assert!(total.widows.is_empty(), "widows: {:#?}", total.widows);
+    assert!(total.orphans.is_empty(), "orphans: {:#?}", total.orphans);
+    // At most 0.3% of full Chinese lines letter-spaced.
+    assert!(total.spaced.len() * 1000 <= total.chinese_justified * 3, "spaced: {:#?}", total.spaced);
 }
 
 #[test]

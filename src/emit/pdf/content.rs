@@ -3,7 +3,7 @@
 //! footnotes. The mechanics of measuring, breaking and placing lines live in `layout`.
 
 use super::fonts::Role;
-use super::layout::{Justify, OutlineEntry, SetLine, Setter, Style};
+use super::layout::{Footnote, Justify, OutlineEntry, SetLine, Setter, Style, Target};
 use super::options::MM;
 use crate::emit::book::BookSpec;
 use crate::emit::clock::hms;
@@ -17,11 +17,11 @@ use crate::theme::{Align, GlossaryStyle, Layout};
 impl Setter<'_> {
     fn body_style(&self, lang: Lang) -> Style {
         match lang {
-            Lang::Zh => Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 },
+            Lang::Zh => Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0, link: 0 },
             Lang::En => {
                 let color = if self.view == View::Bi { self.english } else { self.text };
                 let size = if self.view == View::Bi { self.style.body_en } else { self.style.body_zh };
-                Style { role: Role::EnBody, size, color, rise: 0.0 }
+                Style { role: Role::EnBody, size, color, rise: 0.0, link: 0 }
             }
         }
     }
@@ -41,6 +41,7 @@ impl Setter<'_> {
         self.turns.reset();
         self.note_number = 0;
         let title_page = self.pages.len();
+        self.open_container("Sect", self.part);
         self.title_page(selected, level);
         // A title page too full for one page (a long summary and lists on A5) has spilled a few lines
         // onto the next: the text starts there, after them, not on a page of its own.
@@ -95,11 +96,13 @@ impl Setter<'_> {
         self.start_page(true);
         self.y = self.top + (self.bottom - self.top) * 0.3;
         let width = self.measure_width();
-        let title_style = Style { role: Role::ZhHeading, size: self.style.title * 1.2, color: self.heading, rise: 0.0 };
+        let title_style =
+            Style { role: Role::ZhHeading, size: self.style.title * 1.2, color: self.heading, rise: 0.0, link: 0 };
+        self.tag("H1", Some(lang_of(&spec.title)));
         let lines = self.set(&[(spec.title.clone(), title_style)], &[], 0.0, width, Justify::Center);
         self.place_lines(lines, 0.0);
         self.gap(self.style.title);
-        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 };
+        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0, link: 0 };
         let muted = Style { color: self.muted, ..info };
         let count_line = if english { format!("{count} transcripts") } else { format!("共 {count} 篇") };
         let mut about = Vec::new();
@@ -109,6 +112,7 @@ impl Setter<'_> {
         about.push((count_line, muted));
         about.push((spec.archive.label(spec.view.lang()).to_string(), muted));
         for (text, style) in about {
+            self.tag("P", Some(lang_of(&text)));
             let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Center);
             self.place_lines(lines, 0.0);
         }
@@ -117,16 +121,23 @@ impl Setter<'_> {
         self.start_page(false);
         let y = self.y;
         self.outline.push(OutlineEntry { level: 0, title: heading.to_string(), page: self.pages.len() - 1, y });
-        let heading_style = Style { role: Role::ZhHeading, size: self.style.heading, color: self.heading, rise: 0.0 };
+        let heading_style =
+            Style { role: Role::ZhHeading, size: self.style.heading, color: self.heading, rise: 0.0, link: 0 };
+        self.tag("H1", Some(if english { Lang::En } else { Lang::Zh }));
         let lines = self.set(&[(heading.to_string(), heading_style)], &[], 0.0, width, Justify::Ragged);
         self.place_lines(lines, 0.0);
         self.gap(self.style.heading * 0.8);
         let top_level = entries.iter().map(|e| e.0).min().unwrap_or(0);
+        self.open_container("TOC", None);
         for (level, title, page) in entries {
             let depth = level - top_level;
+            // Each entry, title and page number alike, links to its page.
+            let link = self.link(Target::Page(page + front_pages));
+            let info = Style { link, ..info };
             let style = if depth == 0 && entries.iter().any(|e| e.0 > top_level) { Self::bold(info) } else { info };
             let number = (page + front_pages + 1).to_string();
             let number_style = Style { role: Role::EnBody, ..info };
+            self.tag("TOCI", Some(lang_of(title)));
             let number_width = self.text_width(&number, number_style);
             let indent = depth as f32 * 2.0 * info.size;
             let column = width - indent - 4.0 * info.size;
@@ -148,8 +159,10 @@ impl Setter<'_> {
         self.current_header = name.to_string();
         self.start_page(true);
         self.y = self.top + (self.bottom - self.top) * 0.35;
-        let style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0 };
+        let style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0, link: 0 };
         let width = self.measure_width();
+        self.part = Some(self.open_container("Part", None));
+        self.tag("H1", Some(lang_of(name)));
         let lines = self.set(&[(name.to_string(), style)], &[], 0.0, width, Justify::Center);
         let y = self.y;
         self.outline.push(OutlineEntry { level: 0, title: name.to_string(), page: self.pages.len() - 1, y });
@@ -164,11 +177,13 @@ impl Setter<'_> {
         let width = self.measure_width();
         self.y = self.top + (self.bottom - self.top) * 0.12;
         self.outline.push(OutlineEntry { level, title: title.to_string(), page: self.pages.len() - 1, y: self.y });
-        let title_style = Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0 };
+        let title_style =
+            Style { role: Role::ZhHeading, size: self.style.title, color: self.heading, rise: 0.0, link: 0 };
+        self.tag(heading_kind(level), Some(lang_of(title)));
         let lines = self.set(&[(title.to_string(), title_style)], &[], 0.0, width, Justify::Ragged);
         self.place_lines(lines, 0.0);
         self.gap(self.style.title * 0.6);
-        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0 };
+        let info = Style { role: Role::ZhBody, size: self.style.body_zh, color: self.text, rise: 0.0, link: 0 };
         let muted = Style { color: self.muted, size: self.style.body_en, ..info };
         let mut info_lines: Vec<(String, Style)> = Vec::new();
         if !reader.people.is_empty() {
@@ -179,9 +194,11 @@ impl Setter<'_> {
         }
         info_lines.push((reader.edition.clone(), muted));
         if let Some(src) = m.source.as_deref().filter(|s| s.starts_with("http")) {
-            info_lines.push((src.to_string(), muted));
+            let link = self.link(Target::Uri(src.to_string()));
+            info_lines.push((src.to_string(), Style { link, ..muted }));
         }
         for (text, style) in info_lines {
+            self.tag("P", Some(lang_of(&text)));
             let lines = self.set(&[(text, style)], &[], 0.0, width, Justify::Ragged);
             self.place_lines(lines, 0.0);
         }
@@ -190,6 +207,7 @@ impl Setter<'_> {
             let lang = lang_of(summary);
             let style = Style { color: self.text, ..self.body_style(lang) };
             let indent = if lang == Lang::Zh { 2.0 * style.size } else { 0.0 };
+            self.tag("P", Some(lang));
             let lines = self.set(&[(summary.to_string(), style)], &[], indent, width, Justify::Full);
             self.place_lines(lines, 0.0);
         }
@@ -199,7 +217,7 @@ impl Setter<'_> {
             ("公司与机构", "Organisations", &reader.companies),
             ("产品与模型", "Products and models", &reader.products),
         ];
-        let small = Style { role: Role::ZhBody, size: self.style.body_en, color: self.text, rise: 0.0 };
+        let small = Style { role: Role::ZhBody, size: self.style.body_en, color: self.text, rise: 0.0, link: 0 };
         let mut gap_done = false;
         for (zh, en, items) in labels {
             if items.is_empty() {
@@ -212,6 +230,7 @@ impl Setter<'_> {
             let label = if self.view == View::En { format!("{en}: ") } else { format!("{zh}：") };
             let comma = if self.view == View::En { ", " } else { "、" };
             let spans = [(label, Self::bold(small)), (items.join(comma), small)];
+            self.tag("P", Some(self.view.main_lang()));
             let lines = self.set(&spans, &[], 0.0, width, Justify::Ragged);
             self.place_lines(lines, 0.0);
         }
@@ -222,9 +241,10 @@ impl Setter<'_> {
             let depth = h.level.saturating_sub(top_level).min(2);
             let size = self.style.heading - f32::from(depth) * 1.5;
             let role = if h.lang == Lang::Zh { Role::ZhHeading } else { Role::EnBold };
-            let style = Style { role, size, color: self.heading, rise: 0.0 };
+            let style = Style { role, size, color: self.heading, rise: 0.0, link: 0 };
             let title = plain_text(&h.content, h.lang);
             let width = self.measure_width();
+            self.tag(heading_kind(level + usize::from(depth)), Some(h.lang));
             let lines = self.set(&[(title.clone(), style)], &[], 0.0, width, Justify::Ragged);
             // A heading never stands alone at the foot of a page: it needs room for two lines after it.
             let need: f32 = lines.iter().map(|l| l.height).sum::<f32>()
@@ -265,6 +285,7 @@ impl Setter<'_> {
             }
             Block::StageDirection { text, .. } => {
                 let style = Style { color: self.muted, ..self.body_style(lang_of(text)) };
+                self.tag("P", Some(lang_of(text)));
                 let lines = self.set(&[(text.clone(), style)], &[], 0.0, width, Justify::Center);
                 self.place_lines(lines, 0.0);
                 self.gap(self.style.segment_gap);
@@ -279,7 +300,9 @@ impl Setter<'_> {
                 self.gap(self.style.segment_gap);
             }
             Block::Code { text, .. } => {
-                let style = Style { role: Role::EnBody, size: self.style.small + 1.0, color: self.text, rise: 0.0 };
+                let style =
+                    Style { role: Role::EnBody, size: self.style.small + 1.0, color: self.text, rise: 0.0, link: 0 };
+                self.tag("Code", Some(Lang::En));
                 for line in text.lines() {
                     let lines = self.set(&[(line.to_string(), style)], &[], 0.0, width - 12.0, Justify::Ragged);
                     self.place_lines(lines, 12.0);
@@ -287,7 +310,9 @@ impl Setter<'_> {
                 self.gap(self.style.segment_gap);
             }
             Block::ThematicBreak { .. } => {
-                let style = Style { role: Role::EnBody, size: self.style.body_zh, color: self.muted, rise: 0.0 };
+                self.tagging = None;
+                let style =
+                    Style { role: Role::EnBody, size: self.style.body_zh, color: self.muted, rise: 0.0, link: 0 };
                 let lines = self.set(&[("*   *   *".to_string(), style)], &[], 0.0, width, Justify::Center);
                 self.place_lines(lines, 0.0);
             }
@@ -315,7 +340,8 @@ impl Setter<'_> {
     fn paragraph(&mut self, p: &Paragraph, lang: Lang, width: f32, timestamp: Option<u32>) -> Vec<SetLine> {
         let base = self.body_style(lang);
         let mut spans: Vec<(String, Style)> = Vec::new();
-        let mut notes: Vec<(usize, String)> = Vec::new();
+        let mut notes: Vec<Footnote> = Vec::new();
+        self.tag(if p.list.is_some() { "LI" } else { "P" }, Some(lang));
         if let Some(item) = p.list {
             let marker = match item.number {
                 Some(n) => format!("{n}. "),
@@ -333,7 +359,7 @@ impl Setter<'_> {
         }
         self.inline_spans(&p.content, lang, base, &mut spans, &mut notes);
         if let Some(t) = timestamp {
-            let style = Style { role: Role::EnBody, size: self.style.small, color: self.muted, rise: 0.0 };
+            let style = Style { role: Role::EnBody, size: self.style.small, color: self.muted, rise: 0.0, link: 0 };
             spans.push((format!(" [{}]", hms(t)), style));
         }
         let (indent, justify, inset) = match (lang, p.list) {
@@ -361,7 +387,7 @@ impl Setter<'_> {
         lang: Lang,
         base: Style,
         spans: &mut Vec<(String, Style)>,
-        notes: &mut Vec<(usize, String)>,
+        notes: &mut Vec<Footnote>,
     ) {
         for inline in content {
             match inline {
@@ -385,7 +411,7 @@ impl Setter<'_> {
         lang: Lang,
         base: Style,
         spans: &mut Vec<(String, Style)>,
-        notes: &mut Vec<(usize, String)>,
+        notes: &mut Vec<Footnote>,
     ) {
         if let Some(term) = &g.term {
             spans.push((term.clone(), Self::bold(base)));
@@ -396,36 +422,98 @@ impl Setter<'_> {
             (GlossaryStyle::Inline, Some(p)) => spans.push((p, base)),
             (GlossaryStyle::Footnotes, Some(_)) => {
                 self.note_number += 1;
-                let n = self.note_number;
+                self.note_serial += 1;
+                let (n, serial) = (self.note_number, self.note_serial);
                 let at: usize = spans.iter().map(|(t, _)| t.chars().count()).sum();
-                let mark = Style { size: base.size * 0.6, rise: base.size * 0.35, ..base };
+                let link = self.link(Target::Note(serial));
+                let mark = Style { size: base.size * 0.6, rise: base.size * 0.35, link, ..base };
                 spans.push((n.to_string(), mark));
                 let body = g.footnote(lang).unwrap_or_default();
                 let term = g.term.as_deref().unwrap_or_default();
-                notes.push((at, format!("{n}  {term}{body}")));
+                notes.push(Footnote { at, serial, number: n.to_string(), text: format!("{term}{body}") });
             }
         }
     }
 
-    /// Chinese and English side by side: each segment starts on the same line in both columns, and runs
-    /// on across pages row by row.
+    /// Chinese and English side by side: each segment starts on the same line in both columns. A segment
+    /// that runs over a page is split in both columns at the same point of its text, so a page holds the
+    /// translation of what stands beside it and both columns end together; each column's split keeps two
+    /// lines of a paragraph at the foot and at the head.
     fn parallel(&mut self, zh: &[Paragraph], en: &[Paragraph], timestamp: Option<u32>) {
         let gutter = 6.0 * MM;
         let col = (self.measure_width() - gutter) / 2.0;
-        let zh_lines = self.side(zh, Lang::Zh, col, None);
-        let en_lines = self.side(en, Lang::En, col, timestamp);
-        let rows = zh_lines.len().max(en_lines.len());
-        let mut zh_iter = zh_lines.into_iter();
-        let mut en_iter = en_lines.into_iter();
+        let mut zh = self.side(zh, Lang::Zh, col, None);
+        let mut en = self.side(en, Lang::En, col, timestamp);
+        if self.pages.is_empty() {
+            self.start_page(false);
+        }
+        loop {
+            let rows = zh.len().max(en.len());
+            let fit = self.fitting_rows(&zh, &en);
+            if fit >= rows {
+                break;
+            }
+            let (long, short) = if zh.len() >= en.len() { (&zh, &en) } else { (&en, &zh) };
+            let long_here = (0..=fit.min(long.len())).rev().find(|&k| splits_well(long, k) && k >= 2).unwrap_or(0);
+            let at_top = self.y <= self.top + 0.01;
+            if long_here == 0 && !at_top {
+                self.start_page(false);
+                continue;
+            }
+            let long_here = if long_here == 0 { fit.max(1) } else { long_here };
+            // The shorter column goes as far into its text as the longer one has.
+            let target = (long_here * short.len()).div_ceil(long.len().max(1));
+            let short_here = (0..=target.min(fit).min(short.len())).rev().find(|&k| splits_well(short, k)).unwrap_or(0);
+            let (zh_here, en_here) =
+                if zh.len() >= en.len() { (long_here, short_here) } else { (short_here, long_here) };
+            let zh_rest = zh.split_off(zh_here.min(zh.len()));
+            let en_rest = en.split_off(en_here.min(en.len()));
+            self.place_columns(std::mem::replace(&mut zh, zh_rest), std::mem::replace(&mut en, en_rest), col + gutter);
+            self.start_page(false);
+        }
+        self.place_columns(zh, en, col + gutter);
+    }
+
+    /// Lay two columns row by row.
+    fn place_columns(&mut self, zh: Vec<SetLine>, en: Vec<SetLine>, second: f32) {
+        let rows = zh.len().max(en.len());
+        let mut zh = zh.into_iter();
+        let mut en = en.into_iter();
         for _ in 0..rows {
             let mut row = Vec::with_capacity(2);
-            if let Some(l) = zh_iter.next() {
+            if let Some(l) = zh.next() {
                 row.push((0.0, l));
             }
-            if let Some(l) = en_iter.next() {
-                row.push((col + gutter, l));
+            if let Some(l) = en.next() {
+                row.push((second, l));
             }
             self.place_row(&row);
         }
     }
+
+    /// How many rows of two columns fit on the current page (each row as tall as its taller line).
+    fn fitting_rows(&self, zh: &[SetLine], en: &[SetLine]) -> usize {
+        let taller = |k: usize| match (zh.get(k), en.get(k)) {
+            (Some(a), Some(b)) if b.height > a.height => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        };
+        self.fitting((0..zh.len().max(en.len())).filter_map(taller))
+    }
+}
+
+/// The heading element of an outline level (0: a book's title).
+fn heading_kind(level: usize) -> &'static str {
+    ["H1", "H2", "H3", "H4", "H5", "H6"][level.min(5)]
+}
+
+/// Whether a column may end a page after its first `k` lines: not after a paragraph's first line when
+/// more follow (an orphan), not before a paragraph's last line when it began earlier (a widow).
+fn splits_well(lines: &[SetLine], k: usize) -> bool {
+    if k == 0 || k >= lines.len() {
+        return true;
+    }
+    let orphan = lines[k - 1].first && !lines[k - 1].last;
+    let widow = lines[k].last && !lines[k].first;
+    !orphan && !widow
 }

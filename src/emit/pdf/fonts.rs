@@ -6,7 +6,6 @@
 //! set before it would ever show as an empty box; what no face has is reported.
 
 use crate::theme::FontFamilies;
-use owned_ttf_parser::{AsFaceRef, OwnedFace};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -83,15 +82,29 @@ pub enum FontError {
     Unusable { path: String, index: u32, message: String },
 }
 
-/// One face, parsed once: metrics through ttf-parser (on data the face owns, `owned_ttf_parser`),
-/// embedding through printpdf. Shared by every document and thread of a run through `Arc`, and freed
-/// with the `FontSet`.
+// The file is mapped, not read: a CJK collection is 20-30 MB, of which a document needs the table
+// directory, `cmap`, `hmtx` and the outlines of a few hundred glyphs. ttf-parser reads tables where
+// they lie, on demand; the subsetter reads outlines only when the file is written.
+self_cell::self_cell!(
+    struct Mapped {
+        owner: memmap2::Mmap,
+        #[covariant]
+        dependent: TtfFace,
+    }
+);
+
+type TtfFace<'a> = ttf_parser::Face<'a>;
+
+/// One face: a font file mapped into memory and its table directory, measured through ttf-parser and
+/// subset for embedding (`file`). Shared by every document and thread of a run through `Arc`, and
+/// unmapped with the `FontSet`.
 pub struct Face {
     /// Where it came from, `path:index`, for reports.
     pub source: String,
-    face: OwnedFace,
+    /// The face's index in its collection.
+    pub(crate) index: u32,
+    mapped: Mapped,
     units_per_em: f32,
-    pub(crate) parsed: printpdf::ParsedFont,
 }
 
 impl std::fmt::Debug for Face {
@@ -103,34 +116,55 @@ impl std::fmt::Debug for Face {
 impl Face {
     fn load(path: &Path, index: u32) -> Result<Face, FontError> {
         let display = path.display().to_string();
-        let bytes =
-            std::fs::read(path).map_err(|e| FontError::Unreadable { path: display.clone(), message: e.to_string() })?;
-        let count = owned_ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
+        let unreadable = |e: std::io::Error| FontError::Unreadable { path: display.clone(), message: e.to_string() };
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        // SAFETY: the map is read-only and lives as long as the face. Should another process truncate
+        // the font file while bitext runs, reading it could fault; every program that maps fonts
+        // (fontdb, typst, browsers) takes the same risk for the same gain.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(unreadable)?;
+        let count = ttf_parser::fonts_in_collection(&map).unwrap_or(1);
         if index >= count {
             return Err(FontError::NoSuchFace { path: display, index, count });
         }
-        let unusable = |message: String| FontError::Unusable { path: display.clone(), index, message };
-        let mut warnings = Vec::new();
-        let parsed = printpdf::ParsedFont::from_bytes(&bytes, index as usize, &mut warnings)
-            .ok_or_else(|| unusable("printpdf could not parse it".into()))?;
-        let face = OwnedFace::from_vec(bytes, index).map_err(|e| unusable(e.to_string()))?;
-        let units_per_em = f32::from(face.as_face_ref().units_per_em().max(1));
-        Ok(Face { source: format!("{display}:{index}"), face, units_per_em, parsed })
+        let mapped = Mapped::try_new(map, |data| ttf_parser::Face::parse(data, index))
+            .map_err(|e| FontError::Unusable { path: display.clone(), index, message: e.to_string() })?;
+        let units_per_em = f32::from(mapped.borrow_dependent().units_per_em().max(1));
+        Ok(Face { source: format!("{display}:{index}"), index, mapped, units_per_em })
+    }
+
+    /// The parsed face, for the PDF file's font dictionaries.
+    pub(crate) fn ttf(&self) -> &ttf_parser::Face<'_> {
+        self.mapped.borrow_dependent()
+    }
+
+    /// The whole font file (a collection holds several faces), for subsetting.
+    pub(crate) fn file_data(&self) -> &[u8] {
+        self.mapped.borrow_owner()
+    }
+
+    pub fn units_per_em(&self) -> f32 {
+        self.units_per_em
     }
 
     pub fn has(&self, c: char) -> bool {
-        self.face.as_face_ref().glyph_index(c).is_some()
+        self.ttf().glyph_index(c).is_some()
     }
 
     /// The glyph that draws `c`, 0 (`.notdef`) when the face has none.
     pub fn glyph_id(&self, c: char) -> u16 {
-        self.face.as_face_ref().glyph_index(c).map_or(0, |g| g.0)
+        self.ttf().glyph_index(c).map_or(0, |g| g.0)
+    }
+
+    /// Advance width of glyph `gid` in font units.
+    pub(crate) fn glyph_advance(&self, gid: u16) -> u16 {
+        self.ttf().glyph_hor_advance(ttf_parser::GlyphId(gid)).unwrap_or(0)
     }
 
     /// Advance width of `c` in em, when the face has it.
     pub fn advance(&self, c: char) -> Option<f32> {
-        let gid = self.face.as_face_ref().glyph_index(c)?;
-        Some(f32::from(self.face.as_face_ref().glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
+        let face = self.ttf();
+        let gid = face.glyph_index(c)?;
+        Some(f32::from(face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em)
     }
 }
 
