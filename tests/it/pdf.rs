@@ -541,3 +541,82 @@ fn a_spilled_title_page_is_not_followed_by_an_empty_page() {
         assert!(lines >= 8, "{}: page 2 holds {lines} lines:\n{second}", pdf.display());
     }
 }
+
+/// What `tests/pdf/structure.py` (pikepdf) reads back from a PDF: the structure tree, marked content,
+/// links and outline.
+fn structure(pdf: &Path) -> serde_json::Value {
+    let script = crate::support::manifest_dir().join("tests/pdf/structure.py");
+    let said = run("python3", &[script.to_str().unwrap(), pdf.to_str().unwrap()]);
+    serde_json::from_str(&said).unwrap_or_else(|e| panic!("{}: {e}\n{said}", pdf.display()))
+}
+
+#[test]
+#[cfg_attr(
+    not(all(bitext_pdf_tools, bitext_pikepdf)),
+    ignore = "needs poppler-utils, qpdf, a Chinese font and PyPI pikepdf (pip install pikepdf)"
+)]
+fn pdfs_are_tagged_with_a_language_on_every_paragraph_and_links_that_lead_somewhere() {
+    if !ready() {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let examples = crate::support::manifest_dir().join("examples");
+    // The modern theme sets glossary notes as footnotes, which link to their notes and back.
+    convert(&[&examples], out.path(), &["-l", "bi,zh,en", "--theme", "modern"]);
+    let mut checked = 0;
+    for md in md_files(&examples) {
+        let stem = md.file_stem().unwrap().to_string_lossy().to_string();
+        let source = fs::read_to_string(&md).unwrap();
+        let url =
+            source.lines().find_map(|l| l.strip_prefix("source:")).map(|u| u.trim().trim_matches('"').to_string());
+        for (suffix, langs) in [("", &["zh-Hans", "en"][..]), (".zh", &["zh-Hans"][..]), (".en", &["en"][..])] {
+            let pdf = out.path().join(format!("{stem}{suffix}.pdf"));
+            if !pdf.exists() {
+                continue;
+            }
+            let s = structure(&pdf);
+            let name = pdf.file_name().unwrap().to_string_lossy().to_string();
+            assert_eq!(s["tagged"], true, "{name}");
+            assert!(s["mcids"].as_u64().unwrap() > 0, "{name}: {s}");
+            assert_eq!(s["unmapped"], 0, "{name}: marked content the parent tree does not lead back to: {s}");
+            assert_eq!(s["unlabelled_paragraphs"], 0, "{name}: paragraphs without /Lang: {s}");
+            assert!(s["artifacts"].as_u64().unwrap() > 0, "{name}: page furniture is not marked as artifacts");
+            for lang in langs {
+                assert!(s["languages"][format!("P {lang}")].as_u64().unwrap_or(0) > 0, "{name}: no P in {lang}: {s}");
+            }
+            let links = s["links"].as_array().unwrap();
+            let pages = s["outline"].as_array().unwrap().iter().filter_map(|e| e["page"].as_u64()).max();
+            for link in links {
+                assert_eq!(link["tagged"], true, "{name}: a link outside the structure tree: {link}");
+                assert!(link["uri"].is_string() || link["dest"].is_u64(), "{name}: a link that goes nowhere: {link}");
+            }
+            if let Some(url) = url.as_deref().filter(|u| u.starts_with("http")) {
+                assert!(
+                    links.iter().any(|l| l["uri"] == url && l["page"] == 0),
+                    "{name}: the source URL is not a link on the title page: {s}"
+                );
+            }
+            // Every footnote: its reference leads to it and it leads back.
+            let notes = s["elements"]["Note"].as_u64().unwrap_or(0);
+            let internal = links.iter().filter(|l| l["dest"].is_u64()).count() as u64;
+            assert_eq!(internal, 2 * notes, "{name}: {s}");
+            assert!(pages.is_some(), "{name}: no outline");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 9, "{checked}");
+    let book = out.path().join("book.pdf");
+    let result = crate::support::bitext(&["book", examples.to_str().unwrap(), "-o", book.to_str().unwrap(), "-q"]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    let s = structure(&book);
+    assert_eq!(s["unmapped"], 0, "{s}");
+    assert!(s["elements"]["TOCI"].as_u64().unwrap_or(0) >= 5, "{s}");
+    // The printed contents: each entry a link to the page the outline gives for the same title.
+    let outline: Vec<u64> = s["outline"].as_array().unwrap().iter().filter_map(|e| e["page"].as_u64()).collect();
+    let contents: Vec<u64> =
+        s["links"].as_array().unwrap().iter().filter(|l| l["page"] == 1).filter_map(|l| l["dest"].as_u64()).collect();
+    assert!(contents.len() >= 5, "{s}");
+    for dest in contents {
+        assert!(outline.contains(&dest), "a contents entry leads to page {dest}, where no outline entry is: {s}");
+    }
+}

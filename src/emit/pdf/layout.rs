@@ -189,6 +189,8 @@ pub(crate) struct Setter<'a> {
     pub outline: Vec<OutlineEntry>,
     /// Characters no font of the set could draw.
     pub missing: BTreeSet<char>,
+    /// The face and advance of each character asked for in each role (`metric`).
+    metrics: rustc_hash::FxHashMap<(Role, char), (Role, f32)>,
     pub(super) note_number: usize,
     pub(super) turns: Turns,
     /// Structure elements, in reading order; runs point into it.
@@ -245,6 +247,7 @@ impl<'a> Setter<'a> {
             notes_height: 0.0,
             outline: Vec::new(),
             missing: BTreeSet::new(),
+            metrics: Default::default(),
             note_number: 0,
             turns: Turns::default(),
             elements: Vec::new(),
@@ -449,9 +452,22 @@ impl<'a> Setter<'a> {
 
     // ---- measuring and breaking ---------------------------------------------------------------------
 
+    /// The face that draws `c` in text asking for `role`, and its advance in ems (half an em when no face
+    /// has it; nothing for a line break). Looked up in the fonts once per setter: a transcript asks for a
+    /// few hundred distinct characters tens of thousands of times.
+    fn metric(&mut self, role: Role, c: char) -> (Role, f32) {
+        if let Some(&known) = self.metrics.get(&(role, c)) {
+            return known;
+        }
+        let face = self.resolve(role, c);
+        let em = if c == '\n' { 0.0 } else { self.fonts.face(face).advance(c).unwrap_or(0.5) };
+        self.metrics.insert((role, c), (face, em));
+        (face, em)
+    }
+
     /// The face for `c` in text that asks for `role`: Latin letters, digits and ASCII punctuation inside
     /// Chinese text use the Latin face, so they are never the CJK font's full-width forms.
-    pub(super) fn face_for(&mut self, role: Role, c: char) -> Role {
+    fn resolve(&mut self, role: Role, c: char) -> Role {
         let wanted = match role {
             Role::ZhBody if is_latin(c) => Role::EnBody,
             Role::ZhHeading if is_latin(c) => Role::EnBold,
@@ -481,7 +497,7 @@ impl<'a> Setter<'a> {
         for (span, style) in spans {
             for c in span.chars() {
                 let c = if c == '\t' { ' ' } else { c };
-                let role = self.face_for(style.role, c);
+                let (role, em) = self.metric(style.role, c);
                 let resolved = Style { role, ..*style };
                 let idx = match styles.iter().position(|s| *s == resolved) {
                     Some(i) => i,
@@ -490,14 +506,13 @@ impl<'a> Setter<'a> {
                         styles.len() - 1
                     }
                 };
-                let em = if c == '\n' { 0.0 } else { self.fonts.face(role).advance(c).unwrap_or(0.5) };
                 let width = em * style.size;
                 let chinese = matches!(role, Role::ZhBody | Role::ZhHeading) && c != ' ';
                 // A mark's blank half counts only where the mark is full width in the face that draws it.
                 let blank = if chinese && em > 0.9 { blank_side(c) } else { None };
                 let mut g = Glyph { c, width, style: idx as u16, ..Glyph::default() };
                 if c.is_ascii_alphabetic() && style.rise == 0.0 {
-                    g.hyphen = self.fonts.face(role).advance('-').unwrap_or(0.0) * style.size;
+                    g.hyphen = self.metric(role, '-').1 * style.size;
                 }
                 if c == ' ' {
                     g.stretch = width * 0.5;
@@ -526,21 +541,7 @@ impl<'a> Setter<'a> {
                     }
                 }
                 if let (true, Some((_, Some(before))), Some(this)) = (compress, prev, blank) {
-                    let last = glyphs.last_mut().expect("a previous glyph");
-                    match (before, this) {
-                        // `。”`, `，“`, `）。`: the first gives up its blank right half.
-                        (Blank::Right, _) => {
-                            last.width -= last.width * 0.5;
-                            last.shrink = 0.0;
-                        }
-                        // `“《`: the second gives up its blank left half.
-                        (Blank::Left, Blank::Left) => {
-                            g.offset = -width * 0.5;
-                            g.width -= width * 0.5;
-                            g.start_trim = 0.0;
-                        }
-                        (Blank::Left, Blank::Right) => {}
-                    }
+                    compress_pair(glyphs.last_mut().expect("a previous glyph"), before, &mut g, this);
                 }
                 glyphs.push(g);
                 advances.push(width);
@@ -724,7 +725,7 @@ impl<'a> Setter<'a> {
 
     /// The width of `text` in `style`, in points (no justification).
     pub(super) fn text_width(&mut self, text: &str, style: Style) -> f32 {
-        text.chars().map(|c| self.fonts.face(self.face_for(style.role, c)).advance(c).unwrap_or(0.5) * style.size).sum()
+        text.chars().map(|c| self.metric(style.role, c).1 * style.size).sum()
     }
 
     /// Close the last page and add running headers and page numbers.
@@ -776,6 +777,25 @@ enum Blank {
     Right,
 }
 
+/// Two full-width marks side by side give up a blank half between them (clreq 3.1.6): after a closing
+/// mark (`。”`, `，“`, `）。`) its own right half goes; between two opening marks (`“《`) the second's left
+/// half goes, and the second is drawn that much to the left. The pair takes one and a half ems.
+fn compress_pair(before: &mut Glyph, before_blank: Blank, this: &mut Glyph, this_blank: Blank) {
+    match (before_blank, this_blank) {
+        (Blank::Right, _) => {
+            before.width *= 0.5;
+            // Its blank is spent: it has nothing left to give at the end of a line.
+            before.shrink = 0.0;
+        }
+        (Blank::Left, Blank::Left) => {
+            this.offset = -this.width * 0.5;
+            this.width *= 0.5;
+            this.start_trim = 0.0;
+        }
+        (Blank::Left, Blank::Right) => {}
+    }
+}
+
 fn blank_side(c: char) -> Option<Blank> {
     match c {
         '（' | '［' | '｛' | '「' | '『' | '【' | '〔' | '〖' | '〘' | '《' | '〈' | '“' | '‘' => {
@@ -795,4 +815,50 @@ fn is_latin(c: char) -> bool {
 /// Letters and digits that get a quarter em from neighbouring Han characters.
 fn is_latin_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || (c.is_alphabetic() && ('\u{c0}'..='\u{24f}').contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(c: char) -> (Glyph, Blank) {
+        let blank = blank_side(c).expect("a full-width mark");
+        (Glyph { c, width: 10.0, shrink: if blank == Blank::Right { 5.0 } else { 0.0 }, ..Glyph::default() }, blank)
+    }
+
+    fn pair(a: char, b: char) -> (Glyph, Glyph) {
+        let ((mut first, x), (mut second, y)) = (mark(a), mark(b));
+        compress_pair(&mut first, x, &mut second, y);
+        (first, second)
+    }
+
+    #[test]
+    fn adjacent_full_width_marks_take_one_and_a_half_ems() {
+        for (a, b) in [('。', '”'), ('，', '“'), ('）', '。'), ('”', '，'), ('“', '《'), ('（', '「')] {
+            let (first, second) = pair(a, b);
+            assert_eq!(first.width + second.width, 15.0, "{a}{b}");
+        }
+        // A closing mark gives up its right half and is drawn where it stands.
+        let (stop, quote) = pair('。', '”');
+        assert_eq!((stop.width, stop.offset, stop.shrink, quote.width), (5.0, 0.0, 0.0, 10.0));
+        // The second of two opening marks gives up its left half: drawn half an em to the left.
+        let (_, title) = pair('“', '《');
+        assert_eq!((title.width, title.offset), (5.0, -5.0));
+        // An opening mark then a closing one (an empty pair of brackets) keeps both blanks.
+        let (open, close) = pair('（', '）');
+        assert_eq!(open.width + close.width, 20.0);
+    }
+
+    #[test]
+    fn marks_are_placed_as_simplified_chinese_faces_draw_them() {
+        for c in ['“', '‘', '（', '《', '「', '【'] {
+            assert_eq!(blank_side(c), Some(Blank::Left), "{c}");
+        }
+        for c in ['”', '’', '）', '》', '」', '】', '。', '，', '、', '：', '；', '！', '？'] {
+            assert_eq!(blank_side(c), Some(Blank::Right), "{c}");
+        }
+        for c in ['中', 'a', '—', '…', '·'] {
+            assert_eq!(blank_side(c), None, "{c}");
+        }
+    }
 }

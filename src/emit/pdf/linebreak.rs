@@ -554,6 +554,39 @@ mod tests {
     }
 
     #[test]
+    fn english_words_are_hyphenated_when_that_sets_the_paragraph_better() {
+        let text = "international collaboration demonstrates extraordinary responsibilities everywhere";
+        let mut glyphs = glyphs_of(text);
+        for g in &mut glyphs {
+            g.hyphen = if g.c.is_ascii_alphabetic() { 3.0 } else { 0.0 };
+        }
+        let lines = break_lines(text, &glyphs, Measure { first: 90.0, rest: 90.0, ragged: None });
+        assert!(lines.iter().any(|l| l.hyphen), "{lines:?}");
+        let mut joined = String::new();
+        for l in &lines {
+            joined.extend(glyphs[l.start..l.end].iter().map(|g| g.c));
+            assert!(l.width <= 90.0 + 0.01 || l.ratio >= -1.0, "{l:?}");
+            if !l.hyphen && !l.last {
+                joined.push(' ');
+            }
+        }
+        assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn names_addresses_and_short_words_are_never_hyphenated() {
+        let glyphs = |text: &str| {
+            let mut g = glyphs_of(text);
+            g.iter_mut().for_each(|g| g.hyphen = 3.0);
+            g
+        };
+        for text in ["see OpenSpec", "https://example.com/documentation", "foo.configuration", "the cat sat"] {
+            assert_eq!(hyphenatable_words(&glyphs(text)), [], "{text}");
+        }
+        assert_eq!(hyphenatable_words(&glyphs("a responsibility")), [(2, 16)]);
+    }
+
+    #[test]
     fn line_breaks_in_text_are_mandatory() {
         assert_eq!(lines_of("one\ntwo", 500.0), ["one", "two"]);
     }
