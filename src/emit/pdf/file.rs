@@ -11,7 +11,7 @@
 
 use super::fonts::{Face, FontSet, Role};
 use super::layout::{Anchor, Element, Page, Run, Setter, Target};
-use super::Info;
+use super::{text_string, Info};
 use crate::emit::{EmitError, Sink};
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
@@ -38,6 +38,13 @@ enum Kid {
     Content { page: usize, mcid: i64 },
     Element(u32),
     Annotation { page: usize, annotation: ObjectId },
+}
+
+/// A link annotation written: the element its text belongs to, its id and its page.
+struct Annotation {
+    parent: Option<u32>,
+    id: ObjectId,
+    page: usize,
 }
 
 /// What a page's marked-content sequence belongs to.
@@ -77,37 +84,7 @@ pub(super) fn write(setter: &Setter<'_>, info: &Info, mut out: &mut dyn Sink) ->
     }
     let resources = doc.add_object(Dictionary::from_iter([("Font", Object::Dictionary(font_dict))]));
 
-    // Links: one annotation per stretch of linked text on a line, each tagged as a Link element.
-    let links = link_annotations(setter, height);
-    let mut page_annotations: Vec<Vec<ObjectId>> = vec![Vec::new(); setter.pages.len()];
-    let mut link_elements: Vec<(Option<u32>, ObjectId, usize)> = Vec::new();
-    for link in &links {
-        let Some(action) = destination(&link.target, &setter.anchors, &page_ids, height) else {
-            continue;
-        };
-        let key = (setter.pages.len() + link_elements.len()) as i64;
-        let mut annotation = Dictionary::from_iter([
-            ("Type", Object::Name(b"Annot".to_vec())),
-            ("Subtype", Object::Name(b"Link".to_vec())),
-            ("Rect", Object::Array(link.rect.iter().map(|&v| Object::Real(v)).collect())),
-            ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
-            ("StructParent", Object::Integer(key)),
-            ("Contents", text_string(&describe(&link.target, &setter.anchors))),
-        ]);
-        match action {
-            Action::Uri(uri) => annotation.set(
-                "A",
-                Object::Dictionary(Dictionary::from_iter([
-                    ("S", Object::Name(b"URI".to_vec())),
-                    ("URI", Object::String(uri.into_bytes(), StringFormat::Literal)),
-                ])),
-            ),
-            Action::Dest(dest) => annotation.set("Dest", dest),
-        }
-        let id = doc.add_object(annotation);
-        page_annotations[link.page].push(id);
-        link_elements.push((link.element, id, link.page));
-    }
+    let (page_annotations, link_elements) = annotations(&mut doc, setter, &page_ids, height);
 
     for (index, &id) in page_ids.iter().enumerate() {
         let mut page = Dictionary::from_iter([
@@ -152,6 +129,47 @@ pub(super) fn write(setter: &Setter<'_>, info: &Info, mut out: &mut dyn Sink) ->
     doc.trailer.set("ID", identifier(setter, info));
     doc.save_modern(&mut out).map_err(|e| EmitError::failed("pdf", e))?;
     Ok(())
+}
+
+/// The link annotations: one per stretch of linked text on a line. Returns each page's annotations, and
+/// for each annotation the element its text belongs to and its page, for its Link element.
+fn annotations(
+    doc: &mut Document,
+    setter: &Setter<'_>,
+    page_ids: &[ObjectId],
+    height: f32,
+) -> (Vec<Vec<ObjectId>>, Vec<Annotation>) {
+    let links = link_annotations(setter, height);
+    let mut page_annotations: Vec<Vec<ObjectId>> = vec![Vec::new(); setter.pages.len()];
+    let mut link_elements: Vec<Annotation> = Vec::new();
+    for link in &links {
+        let Some(action) = destination(&link.target, &setter.anchors, page_ids, height) else {
+            continue;
+        };
+        let key = (setter.pages.len() + link_elements.len()) as i64;
+        let mut annotation = Dictionary::from_iter([
+            ("Type", Object::Name(b"Annot".to_vec())),
+            ("Subtype", Object::Name(b"Link".to_vec())),
+            ("Rect", Object::Array(link.rect.iter().map(|&v| Object::Real(v)).collect())),
+            ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+            ("StructParent", Object::Integer(key)),
+            ("Contents", text_string(&describe(&link.target, &setter.anchors))),
+        ]);
+        match action {
+            Action::Uri(uri) => annotation.set(
+                "A",
+                Object::Dictionary(Dictionary::from_iter([
+                    ("S", Object::Name(b"URI".to_vec())),
+                    ("URI", Object::String(uri.into_bytes(), StringFormat::Literal)),
+                ])),
+            ),
+            Action::Dest(dest) => annotation.set("Dest", dest),
+        }
+        let id = doc.add_object(annotation);
+        page_annotations[link.page].push(id);
+        link_elements.push(Annotation { parent: link.element, id, page: link.page });
+    }
+    (page_annotations, link_elements)
 }
 
 /// Content operators of one page. Text is marked as the content of its structure element (`mark`
@@ -469,7 +487,7 @@ fn structure_tree(
     elements: &[Element],
     mut kids: Vec<Vec<Kid>>,
     parent_tree: &[Vec<u32>],
-    links: &[(Option<u32>, ObjectId, usize)],
+    links: &[Annotation],
     pages: &[ObjectId],
     info: &Info,
 ) -> ObjectId {
@@ -477,9 +495,9 @@ fn structure_tree(
     let document = doc.new_object_id();
     // Link elements come after the setter's, each under the element its text belongs to.
     let mut all: Vec<Element> = elements.to_vec();
-    for &(parent, annotation, page) in links {
-        all.push(Element { kind: "Link", lang: None, parent });
-        kids.push(vec![Kid::Annotation { page, annotation }]);
+    for link in links {
+        all.push(Element { kind: "Link", lang: None, parent: link.parent });
+        kids.push(vec![Kid::Annotation { page: link.page, annotation: link.id }]);
     }
     // An element lives when it has content or a living child; parents come before their children.
     let mut alive: Vec<bool> = kids.iter().map(|k| !k.is_empty()).collect();
@@ -601,13 +619,4 @@ fn identifier(setter: &Setter<'_>, info: &Info) -> Object {
         Object::String(info.key.to_vec(), StringFormat::Hexadecimal),
         Object::String(revision, StringFormat::Hexadecimal),
     ])
-}
-
-/// A text string: UTF-16BE with a byte-order mark, as PDF wants for anything beyond Latin-1.
-pub(super) fn text_string(s: &str) -> Object {
-    let mut out = vec![0xfe, 0xff];
-    for unit in s.encode_utf16() {
-        out.extend_from_slice(&unit.to_be_bytes());
-    }
-    Object::String(out, StringFormat::Hexadecimal)
 }

@@ -1,16 +1,19 @@
-//! PDF: embedded, subset Chinese and Latin fonts, Chinese line breaking and justification, interleaved or
-//! parallel bilingual layouts, running headers, page numbers, footnotes, a nested outline.
+//! PDF: embedded, subset Chinese and Latin fonts, total-fit line breaking for Chinese and English,
+//! page breaks without widows or orphans, interleaved or parallel bilingual layouts, running headers,
+//! page numbers, footnotes, links, a nested outline, and a structure tree with a language on every
+//! paragraph.
 //!
-//! `layout` sets pages; this module turns them into PDF through printpdf, then finishes the file with
-//! lopdf: document information, `/Lang`, the outline, and a `/ID` derived from the content, so the same
-//! input gives the same bytes whatever else the process is doing. Fonts come in through `WriteOptions`;
-//! this module never looks for them.
+//! `linebreak` breaks paragraphs, `layout` sets lines and places them on pages, `content` decides what
+//! goes on the pages; `file` writes the pages as a tagged PDF (and `outline` its bookmarks), with a `/ID`
+//! derived from the content, so the same input gives the same bytes whatever else the process is doing.
+//! Fonts come in through `WriteOptions`; this module never looks for them.
 
 mod content;
 mod file;
 mod fonts;
 mod layout;
 mod linebreak;
+mod lines;
 pub mod options;
 mod outline;
 
@@ -25,6 +28,7 @@ use crate::emit::identity::{anthology_key, edition_key, identity};
 use crate::select::{Selected, View};
 pub use layout::PlacedLine;
 use layout::Setter;
+use lopdf::{Object, StringFormat};
 
 /// The `pdf` writer.
 pub struct Pdf;
@@ -206,4 +210,13 @@ impl BookWriter for Pdf {
         report.diagnostics = missing_report(&setter);
         Ok(report)
     }
+}
+
+/// A text string: UTF-16BE with a byte-order mark, as PDF wants for anything beyond Latin-1.
+fn text_string(s: &str) -> Object {
+    let mut out = vec![0xfe, 0xff];
+    for unit in s.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(out, StringFormat::Hexadecimal)
 }

@@ -1,7 +1,7 @@
 //! The outline (bookmarks): the document's headings as a tree, each leading to its place.
 
-use super::file::text_string;
 use super::layout::OutlineEntry;
+use super::text_string;
 use lopdf::{Dictionary, Object, ObjectId};
 
 /// Build the nested outline; returns the outline dictionary's id.
