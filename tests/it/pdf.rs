@@ -596,6 +596,12 @@ fn pdfs_are_tagged_with_a_language_on_every_paragraph_and_links_that_lead_somewh
                     "{name}: the source URL is not a link on the title page: {s}"
                 );
             }
+            // Lists are L > LI > LBody, the body carrying the language.
+            let listed = source.lines().any(|l| l.starts_with("- ") || l.starts_with("1. "));
+            if listed && suffix != ".en" {
+                let count = |kind: &str| s["elements"][kind].as_u64().unwrap_or(0);
+                assert!(count("L") > 0 && count("LI") > 0 && count("LI") == count("LBody"), "{name}: {s}");
+            }
             // Every footnote: its reference leads to it and it leads back.
             let notes = s["elements"]["Note"].as_u64().unwrap_or(0);
             let internal = links.iter().filter(|l| l["dest"].is_u64()).count() as u64;

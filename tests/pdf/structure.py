@@ -63,7 +63,7 @@ def main(path):
             kinds[kind] += 1
             if "/Lang" in e:
                 langs[f"{kind} {e.Lang}"] += 1
-            elif kind in ("P", "H1", "H2", "H3", "H4", "Note", "LI"):
+            elif kind in ("P", "H1", "H2", "H3", "H4", "H5", "H6", "Note", "LBody", "Code"):
                 out["unlabelled_paragraphs"] += 1
             kids = e.get("/K")
             kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]

@@ -320,8 +320,28 @@ impl Setter<'_> {
         }
     }
 
+    /// Tag the paragraph about to be set as a list item: the body of an item of the list open in this
+    /// side of the segment, or of a new one.
+    fn tag_list_item(&mut self, lang: Lang) {
+        let container = self.container;
+        let list = match self.list {
+            Some(list) => list,
+            None => {
+                let list = self.tag("L", None);
+                self.list = Some(list);
+                list
+            }
+        };
+        self.container = Some(list);
+        let item = self.tag("LI", None);
+        self.container = Some(item);
+        self.tag("LBody", Some(lang));
+        self.container = container;
+    }
+
     /// One language of a segment, set `width` wide.
     fn side(&mut self, side: &[Paragraph], lang: Lang, width: f32, timestamp: Option<u32>) -> Vec<SetLine> {
+        self.list = None;
         let mut out = Vec::new();
         for (i, p) in side.iter().enumerate() {
             if i > 0 && p.list.is_none() {
@@ -341,7 +361,13 @@ impl Setter<'_> {
         let base = self.body_style(lang);
         let mut spans: Vec<(String, Style)> = Vec::new();
         let mut notes: Vec<Footnote> = Vec::new();
-        self.tag(if p.list.is_some() { "LI" } else { "P" }, Some(lang));
+        match p.list {
+            Some(_) => self.tag_list_item(lang),
+            None => {
+                self.list = None;
+                self.tag("P", Some(lang));
+            }
+        }
         if let Some(item) = p.list {
             let marker = match item.number {
                 Some(n) => format!("{n}. "),

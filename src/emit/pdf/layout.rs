@@ -198,6 +198,8 @@ pub(crate) struct Setter<'a> {
     pub(super) container: Option<u32>,
     /// The part of an anthology being set: its transcripts go under it.
     pub(super) part: Option<u32>,
+    /// The list the paragraphs being set belong to, while they are list items.
+    pub(super) list: Option<u32>,
     /// Link targets; `Style::link` points into it.
     pub links: Vec<Target>,
     /// Where each footnote (`true`) and reference (`false`) of the file was placed, by serial number.
@@ -248,6 +250,7 @@ impl<'a> Setter<'a> {
             tagging: None,
             container: None,
             part: None,
+            list: None,
             links: Vec::new(),
             anchors: Default::default(),
             note_serial: 0,
