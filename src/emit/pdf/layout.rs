@@ -1,10 +1,10 @@
-//! Page layout: the mechanics of setting text on pages.
+//! Page layout: the mechanics of placing text on pages.
 //!
-//! Paragraphs are measured with the real fonts, broken into lines (`linebreak`), justified (Chinese
-//! between characters, English between words when the theme asks), and placed on pages with running
-//! headers, page numbers, footnotes at the page foot and an outline entry per heading. What goes on the
-//! pages (title pages, sections, segments) is `content`'s; nothing here knows about PDF syntax: `mod.rs`
-//! turns pages into PDF.
+//! Set lines (`lines` sets paragraphs into them) are placed on pages paragraph by paragraph, with page
+//! breaks that leave no widow or orphan, running headers, page numbers, footnotes at the page foot and
+//! an outline entry per heading; the setter also keeps the document's structure elements, link targets
+//! and where footnotes and their references landed. What goes on the pages (title pages, sections,
+//! segments) is `content`'s; nothing here knows about PDF syntax: `file` turns pages into PDF.
 
 use super::fonts::{FontSet, Role};
 use super::options::{Paper, MM};
@@ -193,7 +193,8 @@ pub(crate) struct Setter<'a> {
     pub(super) turns: Turns,
     /// Structure elements, in reading order; runs point into it.
     pub elements: Vec<Element>,
-    /// The element lines being set now belong to, and the section elements open go under.
+    /// The structure element the lines being set belong to (`None`: an artifact), and the grouping
+    /// element (a transcript's Sect, a list, the contents) that elements opened now go under.
     pub(super) tagging: Option<u32>,
     pub(super) container: Option<u32>,
     /// The part of an anthology being set: its transcripts go under it.
