@@ -245,6 +245,31 @@ fn the_outline_nests_sections_under_the_title() {
     assert_eq!(kids, ["蜂巢里的秩序", "分蜂：一场蜜蜂的民主投票", "给新手的建议"]);
 }
 
+/// The lines every corpus transcript is set into in `view` with `theme`, on `paper` in `layout`, by
+/// file.
+fn set_corpus(
+    view: View,
+    theme: bitext::theme::Theme,
+    paper: bitext::emit::pdf::Paper,
+    layout: bitext::theme::Layout,
+) -> Vec<(std::path::PathBuf, Vec<bitext::emit::pdf::PlacedLine>)> {
+    static FONTS: OnceLock<Arc<FontSet>> = OnceLock::new();
+    let fonts = FONTS.get_or_init(|| Arc::new(FontSet::load(&FontRequest::default()).unwrap()));
+    let mut options = WriteOptions { theme, ..WriteOptions::default() };
+    options.pdf.fonts = Some(fonts.clone());
+    options.pdf.paper = paper;
+    options.pdf.layout = Some(layout);
+    md_files(&corpus_dir())
+        .into_iter()
+        .map(|path| {
+            let doc = bitext::parse::parse(&fs::read(&path).unwrap(), "x.md").unwrap().doc;
+            let selected = bitext::select::select(&doc, view, &Default::default()).unwrap();
+            let lines = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
+            (path, lines)
+        })
+        .collect()
+}
+
 #[test]
 #[cfg_attr(
     not(all(bitext_corpus, bitext_pdf_tools)),
@@ -254,9 +279,6 @@ fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
     if !ready() {
         return;
     }
-    let fonts = Arc::new(FontSet::load(&FontRequest::default()).unwrap());
-    let mut options = WriteOptions::default();
-    options.pdf.fonts = Some(fonts);
     let no_start = ['、', '，', '。', '：', '；', '！', '？', '）', '」', '』', '】', '》', '”', '’'];
     let no_end = ['（', '「', '『', '【', '《', '“', '‘'];
     let mut lines_checked = 0;
@@ -264,12 +286,7 @@ fn no_line_breaks_chinese_punctuation_rules_on_real_text() {
         (bitext::emit::pdf::Paper::A5, bitext::theme::Layout::Interleaved),
         (bitext::emit::pdf::Paper::A4, bitext::theme::Layout::Parallel),
     ] {
-        options.pdf.paper = paper;
-        options.pdf.layout = Some(layout);
-        for path in md_files(&corpus_dir()) {
-            let doc = bitext::parse::parse(&fs::read(&path).unwrap(), "x.md").unwrap().doc;
-            let selected = bitext::select::select(&doc, View::Bi, &Default::default()).unwrap();
-            let placed = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
+        for (path, placed) in set_corpus(View::Bi, Default::default(), paper, layout) {
             let lines: Vec<&str> = placed.iter().map(|l| l.text.as_str()).collect();
             for (i, line) in lines.iter().enumerate() {
                 let first = line.chars().next().unwrap_or(' ');
@@ -357,7 +374,6 @@ fn the_corpus_is_set_without_runts_widows_or_orphans_and_few_loose_lines() {
     }
     use bitext::emit::pdf::Paper;
     use bitext::theme::{Layout, Theme};
-    let fonts = Arc::new(FontSet::load(&FontRequest::default()).unwrap());
     let modern = Theme::builtin("modern").unwrap();
     let mut total = Measures::default();
     for (view, paper, layout, theme) in [
@@ -365,14 +381,7 @@ fn the_corpus_is_set_without_runts_widows_or_orphans_and_few_loose_lines() {
         (View::Bi, Paper::A4, Layout::Parallel, Theme::default()),
         (View::Zh, Paper::A4, Layout::Interleaved, modern),
     ] {
-        let mut options = WriteOptions { theme, ..WriteOptions::default() };
-        options.pdf.fonts = Some(fonts.clone());
-        options.pdf.paper = paper;
-        options.pdf.layout = Some(layout);
-        for path in md_files(&corpus_dir()) {
-            let doc = bitext::parse::parse(&fs::read(&path).unwrap(), "x.md").unwrap().doc;
-            let selected = bitext::select::select(&doc, view, &Default::default()).unwrap();
-            let lines = bitext::emit::pdf::set_lines(&selected, &options).unwrap();
+        for (path, lines) in set_corpus(view, theme, paper, layout) {
             let name = format!("{} ({view:?}, {paper:?}, {layout:?})", path.file_name().unwrap().to_string_lossy());
             total.add(&name, &lines);
         }

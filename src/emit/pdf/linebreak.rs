@@ -258,16 +258,16 @@ pub(crate) fn break_lines(text: &str, glyphs: &[Glyph], measure: Measure) -> Vec
     let ops = with_emergency_cuts(glyphs, &sums, opportunities(text, glyphs), measure.first.min(measure.rest));
     let breaks = total_fit(glyphs, &sums, &ops, measure, Some(TOLERANCE))
         .or_else(|| total_fit(glyphs, &sums, &ops, measure, None))
-        .unwrap_or_else(|| vec![n]);
+        .unwrap_or_else(|| vec![Opportunity { pos: n, penalty: 0.0, mandatory: true, hyphen: false }]);
     let mut lines = Vec::with_capacity(breaks.len());
     let mut from = 0;
-    for (k, &to) in breaks.iter().enumerate() {
+    for (k, op) in breaks.iter().enumerate() {
+        let to = op.pos;
         let start = line_start(glyphs, from).min(to);
         let start = if from == 0 { 0 } else { start };
         let end = line_end(glyphs, start, to);
-        let op = ops.iter().find(|o| o.pos == to);
-        let last = k + 1 == breaks.len() || op.is_some_and(|o| o.mandatory);
-        let hyphen = op.is_some_and(|o| o.hyphen) && !last;
+        let last = k + 1 == breaks.len() || op.mandatory;
+        let hyphen = op.hyphen && !last;
         let (width, stretch, shrink, start_trim) = self::measure(glyphs, &sums, (start, end), from == 0, hyphen);
         let avail = if from == 0 { measure.first } else { measure.rest };
         let ratio =
@@ -328,13 +328,19 @@ fn with_emergency_cuts(glyphs: &[Glyph], sums: &Sums, ops: Vec<(usize, Break)>, 
 /// One way of ending a line: where, at what total cost, and the break before it.
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    pos: usize,
+    op: Opportunity,
     demerits: f64,
     previous: usize,
-    hyphen: bool,
 }
 
-/// The best breaks (positions each line ends before, the last being the end) under `tolerance` (a
+impl Node {
+    /// The line before this break ends in a hyphen.
+    fn hyphenated(&self) -> bool {
+        self.op.hyphen && !self.op.mandatory
+    }
+}
+
+/// The best breaks (the opportunities each line ends at, the last being the end) under `tolerance` (a
 /// ratio no line may pass; `None`: anything goes, the last resort), or `None` when none exist.
 fn total_fit(
     glyphs: &[Glyph],
@@ -342,14 +348,15 @@ fn total_fit(
     ops: &[Opportunity],
     measure: Measure,
     tolerance: Option<f32>,
-) -> Option<Vec<usize>> {
-    let mut nodes = vec![Node { pos: 0, demerits: 0.0, previous: usize::MAX, hyphen: false }];
+) -> Option<Vec<Opportunity>> {
+    let start = Opportunity { pos: 0, penalty: 0.0, mandatory: false, hyphen: false };
+    let mut nodes = vec![Node { op: start, demerits: 0.0, previous: usize::MAX }];
     let mut active: Vec<usize> = vec![0];
     for op in ops {
         let mut best: Option<Node> = None;
         let mut keep = Vec::with_capacity(active.len() + 1);
         for &a in &active {
-            let from = nodes[a].pos;
+            let from = nodes[a].op.pos;
             let opening = from == 0;
             let start = if opening { 0 } else { line_start(glyphs, from) };
             if op.pos <= start && !op.mandatory {
@@ -390,12 +397,12 @@ fn total_fit(
             if last && !opening && letters(&glyphs[start..end]) < 3 {
                 demerits += RUNT;
             }
-            if hyphen && nodes[a].hyphen {
+            if hyphen && nodes[a].hyphenated() {
                 demerits += DOUBLE_HYPHEN;
             }
             let total = nodes[a].demerits + demerits;
             if best.is_none_or(|b| total < b.demerits) {
-                best = Some(Node { pos: op.pos, demerits: total, previous: a, hyphen });
+                best = Some(Node { op: *op, demerits: total, previous: a });
             }
         }
         // An overfull line only gets longer: its start is done with. In the last resort, the most recent
@@ -417,12 +424,12 @@ fn total_fit(
         }
     }
     let mut at = *active.last()?;
-    if nodes[at].pos != glyphs.len() {
+    if nodes[at].op.pos != glyphs.len() {
         return None;
     }
     let mut breaks = Vec::new();
     while at != 0 {
-        breaks.push(nodes[at].pos);
+        breaks.push(nodes[at].op);
         at = nodes[at].previous;
     }
     breaks.reverse();
